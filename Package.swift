@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Each C library is reached through one system-library target whose shim header re-exposes what
+// Swift cannot call directly (variadic functions, macros). Only the layer that wraps a library
+// imports its C module.
+let package = Package(
+    name: "PatternGateway",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "pattern-gateway", targets: ["PatternGatewayMain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNghttp2", pkgConfig: "libnghttp2",
+            providers: [.apt(["libnghttp2-dev"])]),
+        .systemLibrary(
+            name: "COpenSSL", pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CHiredis", pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]),
+
+        // The protocol-neutral request/response interface every front-end implements.
+        .target(name: "GatewayHTTP"),
+        // HTTP/1.1 request parser and response encoder: bytes in, events out; no I/O.
+        .target(name: "HTTP1Codec", dependencies: ["GatewayHTTP"]),
+        // OpenSSL behind memory BIOs: ciphertext in, plaintext out; no I/O.
+        .target(name: "TLS", dependencies: ["COpenSSL"]),
+        // Sockets, epoll loops, the protocol sniff and the HTTP/2 session (nghttp2): where bytes
+        // enter and leave, handed up as protocol-neutral requests.
+        .target(
+            name: "Transport",
+            dependencies: [
+                "GatewayHTTP", "HTTP1Codec", "TLS", "CNghttp2",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // The REST front-end: routes, JSON error bodies.
+        .target(
+            name: "RESTAPI",
+            dependencies: ["GatewayHTTP"]),
+        .executableTarget(
+            name: "PatternGatewayMain",
+            dependencies: [
+                "Transport", "RESTAPI", "GatewayHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]),
+
+        .testTarget(name: "GatewayHTTPTests", dependencies: ["GatewayHTTP"]),
+        .testTarget(name: "HTTP1CodecTests", dependencies: ["HTTP1Codec", "GatewayHTTP"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS"]),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "GatewayHTTP"]),
+        .testTarget(name: "RESTAPITests", dependencies: ["RESTAPI", "GatewayHTTP"]),
+    ]
+)
