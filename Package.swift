@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
+        // Linux headers Glibc's module leaves out: epoll, eventfd, CPU affinity, signal masks.
+        .target(name: "CLinux"),
         .systemLibrary(
             name: "CNghttp2", pkgConfig: "libnghttp2",
             providers: [.apt(["libnghttp2-dev"])]),
@@ -40,7 +42,7 @@ let package = Package(
         .target(
             name: "Transport",
             dependencies: [
-                "GatewayHTTP", "HTTP1Codec", "TLS", "CNghttp2",
+                "GatewayHTTP", "HTTP1Codec", "TLS", "CNghttp2", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // The REST front-end: routes, JSON error bodies.
@@ -50,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "PatternGatewayMain",
             dependencies: [
-                "Transport", "RESTAPI", "GatewayHTTP",
+                "Transport", "RESTAPI", "GatewayHTTP", "HTTP1Codec", "TLS", "CLinux",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),

@@ -27,4 +27,8 @@ static inline int copenssl_verify_peer_required(void) {
 static inline int copenssl_tlsext_err_ok(void) { return SSL_TLSEXT_ERR_OK; }
 static inline int copenssl_tlsext_err_noack(void) { return SSL_TLSEXT_ERR_NOACK; }
 static inline int copenssl_tlsext_err_alert_fatal(void) { return SSL_TLSEXT_ERR_ALERT_FATAL; }
+static inline int copenssl_set_sni(SSL *ssl, const char *name) {
+    return (int)SSL_set_tlsext_host_name(ssl, name);
+}
+static inline unsigned long copenssl_name_flags_rfc2253(void) { return XN_FLAG_RFC2253; }
 #endif

@@ -11,6 +11,7 @@ public final class RequestBody: AsyncSequence, Sendable {
 
     public struct TooLarge: Error, Sendable {
         public let limit: Int
+        public init(limit: Int) { self.limit = limit }
     }
 
     private struct State {

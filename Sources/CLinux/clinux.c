@@ -1,0 +1,36 @@
+#define _GNU_SOURCE 1
+#include "CLinux.h"
+#include <sched.h>
+#include <signal.h>
+#include <pthread.h>
+
+int clinux_accept4(int fd, struct sockaddr *addr, socklen_t *len) {
+    return accept4(fd, addr, len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}
+
+int clinux_available_cpus(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) != 0) return 0;
+    return CPU_COUNT(&set);
+}
+
+static void termination_set(sigset_t *set) {
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+}
+
+int clinux_block_termination_signals(void) {
+    sigset_t set;
+    termination_set(&set);
+    return pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+int clinux_wait_termination_signal(void) {
+    sigset_t set;
+    termination_set(&set);
+    int sig = 0;
+    if (sigwait(&set, &sig) != 0) return -1;
+    return sig;
+}

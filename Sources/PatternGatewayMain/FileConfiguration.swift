@@ -1,0 +1,67 @@
+import Yams
+
+/// The YAML configuration file. Only the `server:` section belongs to this layer; the model
+/// registry reads its own sections.
+struct FileConfiguration: Decodable {
+    struct Server: Decodable {
+        var host: String?
+        var port: Int?
+        var tlsPort: Int?
+        var tlsCert: String?
+        var tlsKey: String?
+        var tlsClientCA: String?
+        var eventLoops: Int?
+        var headerReadTimeout: Double?
+        var idleTimeout: Double?
+        var shutdownTimeout: Double?
+        var maxHeaderBytes: Int?
+        var maxBodyBytes: Int?
+        var dataDir: String?
+
+        enum CodingKeys: String, CodingKey {
+            case host, port
+            case tlsPort = "tls_port"
+            case tlsCert = "tls_cert"
+            case tlsKey = "tls_key"
+            case tlsClientCA = "tls_client_ca"
+            case eventLoops = "event_loops"
+            case headerReadTimeout = "header_read_timeout"
+            case idleTimeout = "idle_timeout"
+            case shutdownTimeout = "shutdown_timeout"
+            case maxHeaderBytes = "max_header_bytes"
+            case maxBodyBytes = "max_body_bytes"
+            case dataDir = "data_dir"
+        }
+    }
+
+    var server: Server?
+
+    /// Parses `text`; a failure names the file, the key path and the reason.
+    static func parse(_ text: String, file: String) throws(ConfigurationError) -> FileConfiguration {
+        do {
+            if text.allSatisfy({ $0.isWhitespace }) { return FileConfiguration() }
+            return try YAMLDecoder().decode(FileConfiguration.self, from: text)
+        } catch let DecodingError.typeMismatch(_, ctx), let DecodingError.valueNotFound(_, ctx),
+            let DecodingError.dataCorrupted(ctx) {
+            throw ConfigurationError(file: file, key: ctx.codingPath.map(\.stringValue).joined(separator: "."),
+                                     reason: ctx.debugDescription)
+        } catch let DecodingError.keyNotFound(key, ctx) {
+            throw ConfigurationError(file: file, key: (ctx.codingPath + [key]).map(\.stringValue).joined(separator: "."),
+                                     reason: "missing")
+        } catch {
+            throw ConfigurationError(file: file, key: "", reason: "\(error)")
+        }
+    }
+
+    init() {}
+}
+
+struct ConfigurationError: Error, CustomStringConvertible {
+    let file: String
+    let key: String
+    let reason: String
+
+    var description: String {
+        key.isEmpty ? "\(file): \(reason)" : "\(file): \(key): \(reason)"
+    }
+}

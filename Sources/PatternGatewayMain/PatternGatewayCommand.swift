@@ -1,0 +1,84 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import CLinux
+import GatewayHTTP
+import Logging
+import RESTAPI
+import TLS
+import Transport
+
+@main
+struct PatternGatewayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pattern-gateway",
+        abstract: "One-port API gateway for the pattern model servers: REST, GraphQL and gRPC over HTTP/1.1, h2c and TLS.")
+
+    @Option(help: "Address to listen on.") var host: String?
+    @Option(help: "Main port: HTTP/1.1, h2c and TLS, chosen per connection (env GATEWAY_PORT; default 8000; 0 picks one).")
+    var port: Int?
+    @Option(help: "TLS-only port, opened when --tls-cert and --tls-key are given (default 8443).") var tlsPort: Int?
+    @Option(help: "PEM certificate chain for TLS.") var tlsCert: String?
+    @Option(help: "PEM private key for TLS.") var tlsKey: String?
+    @Option(name: .customLong("tls-client-ca"), help: "PEM CA bundle: clients must present a certificate it signed (mutual TLS).")
+    var tlsClientCA: String?
+    @Option(help: "YAML configuration file (default config/gateway.yaml when present).") var config: String?
+    @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
+    @Option(help: "Where the queue journal and the embedded store live (env GATEWAY_DATA_DIR; default ./data).")
+    var dataDir: String?
+    @Option(help: "Event loop threads (default: the CPUs this process may use).") var eventLoops: Int?
+    @Option(help: "Seconds in-flight requests get to finish after SIGTERM/SIGINT (default 10).") var shutdownTimeout: Double?
+    @Option(help: "Seconds a client may take to send a request head (default 10).") var headerReadTimeout: Double?
+    @Option(help: "Seconds an idle keep-alive connection stays open (default 60).") var idleTimeout: Double?
+    @Option(help: "Largest request head in bytes (default 65536; over it: 431).") var maxHeaderBytes: Int?
+    @Option(help: "Largest request body in bytes (default 16777216; over it: 413).") var maxBodyBytes: Int?
+    @Flag(help: "Serve /debug/sleep and /debug/echo (for tests).") var diagnostics = false
+
+    func run() throws {
+        // Before any thread exists, so every thread inherits the mask and only sigwait sees them.
+        _ = clinux_block_termination_signals()
+        signal(SIGPIPE, SIG_IGN)
+
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
+        let logger = Logger(label: "pattern-gateway")
+
+        let settings: GatewaySettings
+        do {
+            settings = try GatewaySettings.resolve(command: self, environment: Environment.current)
+        } catch {
+            logger.critical("bad configuration", metadata: ["file": "\(error.file)", "key": "\(error.key)", "reason": "\(error.reason)"])
+            throw ExitCode(78)  // EX_CONFIG
+        }
+
+        let router = RESTRouter(diagnostics: diagnostics)
+        let server: HTTPServer
+        let ports: HTTPServer.BoundPorts
+        do {
+            server = try HTTPServer(configuration: settings.server, logger: logger) { request, writer in
+                await router.handle(request, writer)
+            }
+            ports = try server.start()
+        } catch {
+            logger.critical("cannot start", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+        var meta: Logger.Metadata = [
+            "host": "\(settings.server.host)", "port": "\(ports.port)",
+            "event_loops": "\(settings.server.eventLoops)", "config": "\(settings.configFile ?? "none")",
+        ]
+        if let tlsPort = ports.tlsPort {
+            meta["tls_port"] = "\(tlsPort)"
+            meta["mutual_tls"] = "\(settings.server.tls?.clientCAPath != nil)"
+        }
+        logger.info("listening", metadata: meta)
+
+        let sig = clinux_wait_termination_signal()
+        logger.info("shutting down", metadata: ["signal": "\(sig)", "grace_seconds": "\(settings.shutdownTimeout)"])
+        server.shutdown(gracePeriod: settings.shutdownTimeout)
+        logger.info("stopped")
+    }
+}

@@ -1,0 +1,22 @@
+import GatewayHTTP
+
+/// A route's answer before the router stamps the common headers on it.
+struct Reply: Sendable {
+    var status: Int
+    var headers: HTTPHeaders
+    var body: [UInt8]
+
+    static func json(_ status: Int, _ body: [UInt8]) -> Reply {
+        Reply(status: status, headers: ["Content-Type": "application/json"], body: body)
+    }
+
+    static func json(_ status: Int, _ body: String) -> Reply {
+        json(status, Array(body.utf8))
+    }
+
+    static func error(_ error: APIError, _ context: RequestContext) -> Reply {
+        var r = json(error.httpStatus, error.body(requestID: context.requestID))
+        for (name, value) in error.extraHeaders { r.headers.add(name, value) }
+        return r
+    }
+}

@@ -1,0 +1,322 @@
+import GatewayHTTP
+import HTTP1Codec
+
+/// HTTP/1.1 on one connection: parses requests, runs one handler at a time, answers in order.
+///
+/// Pipelined requests wait in the input buffer until the response before them is complete, so
+/// answers can never overtake each other. A response that ends before its request body does
+/// switches the rest of that body to discard, keeping the connection usable.
+final class HTTP1Channel: ConnectionProtocolHandler, ResponseSink {
+    private unowned let connection: Connection
+    private var parser: HTTP1RequestParser
+    private var inbound: [UInt8] = []
+    private var inboundStart = 0
+    private var current: HTTP1Exchange?
+    private var nextID: Int32 = 0
+    private var headStartedAt: UInt64?
+    private var shuttingDown = false
+    private var bodyPaused = false
+
+    init(connection: Connection) {
+        self.connection = connection
+        self.parser = HTTP1RequestParser(limits: connection.configuration.http1Limits)
+    }
+
+    var isIdle: Bool { current == nil && inboundStart == inbound.count }
+
+    // MARK: input
+
+    func receive(_ bytes: ArraySlice<UInt8>) {
+        if inboundStart == inbound.count {
+            inbound.removeAll(keepingCapacity: true)
+            inboundStart = 0
+        }
+        inbound.append(contentsOf: bytes)
+        processInbound()
+    }
+
+    private func processInbound() {
+        while !connection.closed {
+            if let ex = current, ex.requestComplete { break }  // pipelined: wait for the answer
+            if bodyPaused { break }
+            let result: (event: HTTP1ParseEvent?, consumed: Int)
+            do {
+                result = try parser.parse(inbound[inboundStart...])
+            } catch {
+                parseFailed(error)
+                return
+            }
+            inboundStart += result.consumed
+            guard let event = result.event else {
+                if result.consumed == 0 { break }
+                continue
+            }
+            switch event {
+            case .head(let head):
+                headStartedAt = nil
+                startExchange(head)
+            case .body(let chunk):
+                guard let ex = current else { continue }
+                if ex.responseComplete { continue }  // answered already: discard the rest
+                if !ex.body.append(chunk) {
+                    bodyPaused = true
+                    connection.pauseReading()
+                }
+            case .end:
+                guard let ex = current else { continue }
+                ex.requestComplete = true
+                ex.body.finish()
+                if ex.responseComplete { exchangeDone() }
+            }
+        }
+        if inboundStart == inbound.count {
+            inbound.removeAll(keepingCapacity: inbound.capacity <= 128 * 1024)
+            inboundStart = 0
+        } else if inboundStart > 64 * 1024 {
+            inbound.removeFirst(inboundStart)
+            inboundStart = 0
+        }
+        if current == nil && inboundStart < inbound.count && headStartedAt == nil {
+            headStartedAt = EventLoop.now()
+        }
+    }
+
+    private func startExchange(_ h: HTTP1RequestHeadFields) {
+        let loop = connection.loop
+        nextID &+= 1
+        let id = nextID
+        let (path, query) = RequestHead.split(target: h.target)
+        let head = RequestHead(method: h.method, path: path, query: query, version: h.version,
+                               headers: h.headers, authority: h.headers["host"], connection: connection.info)
+        let body: RequestBody
+        if h.body == .none {
+            body = .empty
+        } else {
+            let me = LoopBound(self, on: loop)
+            body = RequestBody(resumeProducer: { me.run { $0.resumeBody() } })
+            if h.expectsContinue { connection.send(HTTP1Channel.continueLine) }
+        }
+        let ex = HTTP1Exchange(id: id, version: h.version, method: h.method, keepAlive: h.keepAlive && !shuttingDown, body: body)
+        current = ex
+        let writer = TransportResponseWriter(sink: self, loop: loop, id: id)
+        let handler = connection.server.handler
+        let request = Request(head: head, body: body)
+        ex.task = Task(executorPreference: loop) {
+            await handler(request, writer)
+            writer.handlerReturned()
+        }
+    }
+
+    private static let continueLine = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
+    private func resumeBody() {
+        guard bodyPaused else { return }
+        bodyPaused = false
+        connection.resumeReading()
+        processInbound()
+    }
+
+    private func parseFailed(_ error: HTTP1ParseError) {
+        if let ex = current {
+            ex.body.fail(error)
+            ex.task?.cancel()
+            if ex.headSent {
+                connection.close()
+                return
+            }
+            ex.responseComplete = true
+        }
+        let requestID = RequestID.make()
+        var headers = TransportErrorBody.headers(requestID: requestID)
+        headers.add("Date", connection.loop.httpDate)
+        var out: [UInt8] = []
+        let body = TransportErrorBody.make(status: error.status, message: error.reason, requestID: requestID)
+        HTTP1ResponseEncoder.writeHead(into: &out, status: error.status, headers: headers,
+                                       requestVersion: .http1_1, keepAlive: false, contentLength: body.count)
+        out.append(contentsOf: body)
+        connection.send(out)
+        connection.closeWhenFlushed()
+    }
+
+    func peerClosedInput() {
+        // A half-closed client may still wait for the answer to what it sent.
+        if let ex = current, ex.requestComplete, !ex.responseComplete {
+            ex.keepAlive = false
+            return
+        }
+        connection.close()
+    }
+
+    // MARK: output (ResponseSink)
+
+    private func exchange(_ id: Int32) -> HTTP1Exchange? {
+        guard let ex = current, ex.id == id, !ex.responseComplete else { return nil }
+        return ex
+    }
+
+    private func prepare(_ headers: HTTPHeaders) -> HTTPHeaders {
+        var h = headers
+        if !h.contains("date") { h.add("Date", connection.loop.httpDate) }
+        return h
+    }
+
+    func respond(_ id: Int32, status: Int, headers: HTTPHeaders, body: [UInt8], trailers: HTTPHeaders?) {
+        guard let ex = exchange(id), !ex.headSent else { return }
+        ex.headSent = true
+        var out: [UInt8] = []
+        out.reserveCapacity(256 + body.count)
+        let bodyAllowed = ex.method != "HEAD" && status != 204 && status != 304
+        if let trailers, !trailers.isEmpty, bodyAllowed {
+            HTTP1ResponseEncoder.writeHead(into: &out, status: status, headers: prepare(headers),
+                                           requestVersion: ex.version, keepAlive: ex.keepAlive, contentLength: nil)
+            HTTP1ResponseEncoder.writeChunk(into: &out, body)
+            HTTP1ResponseEncoder.writeLastChunk(into: &out, trailers: trailers)
+        } else {
+            HTTP1ResponseEncoder.writeHead(into: &out, status: status, headers: prepare(headers),
+                                           requestVersion: ex.version, keepAlive: ex.keepAlive,
+                                           contentLength: status == 204 || status == 304 ? nil : body.count)
+            if bodyAllowed { out.append(contentsOf: body) }
+        }
+        connection.send(out)
+        responseComplete(ex)
+    }
+
+    func writeHead(_ id: Int32, status: Int, headers: HTTPHeaders) {
+        guard let ex = exchange(id), !ex.headSent else { return }
+        ex.headSent = true
+        var h = prepare(headers)
+        var length: Int?
+        if let cl = h["content-length"], let n = Int(cl) {
+            length = n
+            h.remove("content-length")
+        }
+        ex.chunked = length == nil
+        ex.bodyless = ex.method == "HEAD" || status == 204 || status == 304
+        var out: [UInt8] = []
+        HTTP1ResponseEncoder.writeHead(into: &out, status: status, headers: h, requestVersion: ex.version,
+                                       keepAlive: ex.keepAlive, contentLength: length)
+        connection.send(out)
+    }
+
+    func write(_ id: Int32, _ bytes: [UInt8], _ done: CheckedContinuation<Void, any Error>) {
+        guard let ex = exchange(id), ex.headSent else {
+            done.resume(throwing: ResponseWriterError.closed)
+            return
+        }
+        if !ex.bodyless && !bytes.isEmpty {
+            if ex.chunked {
+                var out: [UInt8] = []
+                out.reserveCapacity(bytes.count + 16)
+                HTTP1ResponseEncoder.writeChunk(into: &out, bytes)
+                connection.send(out)
+            } else {
+                connection.send(bytes)
+            }
+        }
+        connection.waitForWritable(done)
+    }
+
+    func finish(_ id: Int32, trailers: HTTPHeaders?) {
+        guard let ex = exchange(id), ex.headSent else { return }
+        if ex.chunked && !ex.bodyless {
+            var out: [UInt8] = []
+            HTTP1ResponseEncoder.writeLastChunk(into: &out, trailers: trailers)
+            connection.send(out)
+        }
+        responseComplete(ex)
+    }
+
+    func handlerReturned(_ id: Int32) {
+        guard let ex = exchange(id) else { return }
+        if !ex.headSent {
+            let requestID = RequestID.make()
+            respond(id, status: 500, headers: TransportErrorBody.headers(requestID: requestID),
+                    body: TransportErrorBody.make(status: 500, message: "the handler sent no response", requestID: requestID),
+                    trailers: nil)
+        } else {
+            // A streamed body the handler left open cannot be completed honestly: close.
+            ex.keepAlive = false
+            finish(id, trailers: nil)
+        }
+    }
+
+    private func responseComplete(_ ex: HTTP1Exchange) {
+        ex.responseComplete = true
+        if !ex.keepAlive {
+            connection.closeWhenFlushed()
+            return
+        }
+        if ex.requestComplete {
+            exchangeDone()
+        } else if bodyPaused {
+            // The rest of the body is discarded now; nobody reads the paused stream any more.
+            bodyPaused = false
+            connection.resumeReading()
+            processInbound()
+        }
+    }
+
+    private func exchangeDone() {
+        current = nil
+        if shuttingDown {
+            connection.closeWhenFlushed()
+            return
+        }
+        if inboundStart < inbound.count {
+            processInbound()
+        }
+    }
+
+    func outboundDrained() {}
+
+    // MARK: lifecycle
+
+    func beginGracefulShutdown() {
+        shuttingDown = true
+        if let ex = current {
+            ex.keepAlive = false
+        } else {
+            connection.close()
+        }
+    }
+
+    func connectionClosed() {
+        if let ex = current {
+            ex.task?.cancel()
+            ex.body.fail(ResponseWriterError.closed)
+            current = nil
+        }
+    }
+
+    func tick(now: UInt64) {
+        if let started = headStartedAt, current == nil,
+           now - started > UInt64(connection.configuration.headerReadTimeout * 1e9) {
+            // Slowloris defence: a head that trickles in is dropped without an answer.
+            connection.server.logger.debug("header read timeout", metadata: ["remote": "\(connection.info.remoteAddress)"])
+            connection.close()
+        }
+    }
+}
+
+/// One request/response pair on an HTTP/1.1 connection.
+final class HTTP1Exchange {
+    let id: Int32
+    let version: HTTPVersion
+    let method: String
+    var keepAlive: Bool
+    let body: RequestBody
+    var task: Task<Void, Never>?
+    var requestComplete = false
+    var headSent = false
+    var responseComplete = false
+    var chunked = false
+    var bodyless = false
+
+    init(id: Int32, version: HTTPVersion, method: String, keepAlive: Bool, body: RequestBody) {
+        self.id = id
+        self.version = version
+        self.method = method
+        self.keepAlive = keepAlive
+        self.body = body
+    }
+}

@@ -1,0 +1,56 @@
+import GatewayHTTP
+
+/// The protocol side of one exchange, as the response writer drives it. Loop-confined.
+protocol ResponseSink: AnyObject {
+    func respond(_ id: Int32, status: Int, headers: HTTPHeaders, body: [UInt8], trailers: HTTPHeaders?)
+    func writeHead(_ id: Int32, status: Int, headers: HTTPHeaders)
+    func write(_ id: Int32, _ bytes: [UInt8], _ done: CheckedContinuation<Void, any Error>)
+    func finish(_ id: Int32, trailers: HTTPHeaders?)
+    /// The handler returned; end the exchange if it did not.
+    func handlerReturned(_ id: Int32)
+}
+
+/// The `ResponseWriter` handed to handlers: hops to the connection's loop (or runs inline when
+/// the handler is already on it, the usual case) and forwards to the HTTP/1.1 or HTTP/2 side.
+final class TransportResponseWriter: ResponseWriter, @unchecked Sendable {
+    // Touched only on `loop`; the class is Sendable because every access goes through `onLoop`.
+    private let sink: ResponseSink
+    private let loop: EventLoop
+    private let id: Int32
+
+    init(sink: ResponseSink, loop: EventLoop, id: Int32) {
+        self.sink = sink
+        self.loop = loop
+        self.id = id
+    }
+
+    private func onLoop(_ body: @escaping @Sendable (ResponseSink, Int32) -> Void) {
+        if loop.inEventLoop {
+            body(sink, id)
+        } else {
+            loop.execute { [self] in body(sink, id) }
+        }
+    }
+
+    func respond(status: Int, headers: HTTPHeaders, body: [UInt8], trailers: HTTPHeaders?) {
+        onLoop { $0.respond($1, status: status, headers: headers, body: body, trailers: trailers) }
+    }
+
+    func writeHead(status: Int, headers: HTTPHeaders) {
+        onLoop { $0.writeHead($1, status: status, headers: headers) }
+    }
+
+    func write(_ bytes: [UInt8]) async throws {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+            onLoop { $0.write($1, bytes, c) }
+        }
+    }
+
+    func finish(trailers: HTTPHeaders?) {
+        onLoop { $0.finish($1, trailers: trailers) }
+    }
+
+    func handlerReturned() {
+        onLoop { $0.handlerReturned($1) }
+    }
+}
