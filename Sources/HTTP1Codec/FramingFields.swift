@@ -20,17 +20,18 @@ struct FramingFields {
     }
 
     mutating func note(name: ArraySlice<UInt8>, value: ArraySlice<UInt8>) throws(HTTP1ParseError) {
-        // Dispatching on length first keeps the common, uninteresting fields to one compare.
-        switch name.count {
-        case 4 where ASCII.equalsIgnoringCase(name, "host"):
+        // Length and first letter rule out nearly every other field before a full comparison.
+        guard let first = name.first else { return }
+        switch (name.count, first | 0x20) {
+        case (4, UInt8(ascii: "h")) where ASCII.equalsIgnoringCase(name, "host"):
             hostCount += 1
-        case 6 where ASCII.equalsIgnoringCase(name, "expect"):
+        case (6, UInt8(ascii: "e")) where ASCII.equalsIgnoringCase(name, "expect"):
             noteExpect(value)
-        case 10 where ASCII.equalsIgnoringCase(name, "connection"):
+        case (10, UInt8(ascii: "c")) where ASCII.equalsIgnoringCase(name, "connection"):
             noteConnection(value)
-        case 14 where ASCII.equalsIgnoringCase(name, "content-length"):
+        case (14, UInt8(ascii: "c")) where ASCII.equalsIgnoringCase(name, "content-length"):
             try noteContentLength(value)
-        case 17 where ASCII.equalsIgnoringCase(name, "transfer-encoding"):
+        case (17, UInt8(ascii: "t")) where ASCII.equalsIgnoringCase(name, "transfer-encoding"):
             transferEncoding = transferEncoding ?? TransferCodings()
             transferEncoding?.note(value)
         default:

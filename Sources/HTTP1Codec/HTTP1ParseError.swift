@@ -23,7 +23,7 @@ extension HTTP1ParseError {
     static let versionNotSupported = HTTP1ParseError(status: 505, reason: "HTTP version not supported")
 
     // Field lines.
-    static let bareCR = badRequest("bare CR in request head")
+    static let bareCR = badRequest("CR not followed by LF")
     static let obsoleteLineFolding = badRequest("obsolete line folding")
     static let missingColon = badRequest("header line without colon")
     static let whitespaceBeforeColon = badRequest("whitespace before header colon")

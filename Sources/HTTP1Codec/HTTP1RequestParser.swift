@@ -27,7 +27,7 @@ public struct HTTP1RequestParser: Sendable {
 
     private let limits: HTTP1Limits
     private var state = State.requestLine
-    private var lines = FieldLineReader()
+    private var lines = HeadLineScanner()
     private var head = RequestHeadBuilder()
     private var chunkedBodyBytes = 0
     private var trailerCount = 0
@@ -93,23 +93,30 @@ public struct HTTP1RequestParser: Sendable {
     /// The request line and header fields, each line parsed as soon as it is complete.
     private mutating func parseHead(_ input: ArraySlice<UInt8>) throws(HTTP1ParseError) -> Step {
         var cursor = input.startIndex
-        while let (line, next) = try lines.nextLine(in: input[cursor...], limit: limits.maxHeaderBytes) {
+        while case .requestLine = state {
+            guard let (line, next) = try lines.nextLine(in: input[cursor...], limit: limits.maxHeaderBytes) else {
+                return .needMore(consumed: cursor - input.startIndex)
+            }
             cursor = next
-            if case .requestLine = state {
-                // RFC 9112 §2.2: empty lines before a request are tolerated and not counted.
-                if line.isEmpty {
-                    lines.reset()
-                    continue
-                }
-                try head.setRequestLine(line)
-                state = .headerFields
-            } else if line.isEmpty {
+            // RFC 9112 §2.2: empty lines before a request are tolerated and not counted.
+            if line.isEmpty {
+                lines.reset()
+                continue
+            }
+            try head.setRequestLine(line)
+            state = .headerFields
+        }
+        while let line = try lines.nextField(in: input[cursor...], limit: limits.maxHeaderBytes) {
+            switch line {
+            case .field(let name, let value, let next):
+                cursor = next
+                try head.addField(name: name, value: value, limits: limits)
+            case .sectionEnd(let next):
+                cursor = next
                 let fields = try head.finish(limits: limits)
                 lines.reset()
                 startBody(fields.body)
                 return .emit(.head(fields), consumed: cursor - input.startIndex)
-            } else {
-                try head.addField(line, limits: limits)
             }
         }
         return .needMore(consumed: cursor - input.startIndex)
@@ -173,16 +180,17 @@ public struct HTTP1RequestParser: Sendable {
     /// downstream reads request trailers.
     private mutating func parseTrailers(_ input: ArraySlice<UInt8>) throws(HTTP1ParseError) -> Step {
         var cursor = input.startIndex
-        while let (line, next) = try lines.nextLine(in: input[cursor...], limit: limits.maxHeaderBytes) {
-            cursor = next
-            if line.isEmpty {
+        while let line = try lines.nextField(in: input[cursor...], limit: limits.maxHeaderBytes) {
+            switch line {
+            case .field(_, _, let next):
+                cursor = next
+                trailerCount += 1
+                if trailerCount > limits.maxHeaderCount { throw .tooManyHeaders }
+            case .sectionEnd(let next):
                 lines.reset()
                 state = .requestLine
-                return .emit(.end, consumed: cursor - input.startIndex)
+                return .emit(.end, consumed: next - input.startIndex)
             }
-            trailerCount += 1
-            if trailerCount > limits.maxHeaderCount { throw .tooManyHeaders }
-            _ = try FieldLine.split(line)
         }
         return .needMore(consumed: cursor - input.startIndex)
     }

@@ -16,9 +16,11 @@ struct RequestHeadBuilder {
         version = requestLine.version
     }
 
-    mutating func addField(_ line: ArraySlice<UInt8>, limits: HTTP1Limits) throws(HTTP1ParseError) {
+    /// `name` and `value` as checked by `HeadLineScanner`, the value trimmed of OWS.
+    mutating func addField(
+        name: ArraySlice<UInt8>, value: ArraySlice<UInt8>, limits: HTTP1Limits
+    ) throws(HTTP1ParseError) {
         if fields.count >= limits.maxHeaderCount { throw .tooManyHeaders }
-        let (name, value) = try FieldLine.split(line)
         try framing.note(name: name, value: value)
         if fields.isEmpty { fields.reserveCapacity(16) }
         // Values are decoded as UTF-8: obs-text that is not UTF-8 becomes U+FFFD, which nothing

@@ -23,9 +23,6 @@ public final class TLSSession {
     /// Application data written before the handshake finished, sent the moment it does.
     var earlyPlaintext: [UInt8] = []
 
-    /// One TLS record's worth of plaintext: OpenSSL never returns more from a single read.
-    private static let readStep = 16 * 1024
-
     /// `serverName` (client role only) is sent as SNI and, when the context verifies the server,
     /// must match its certificate; an IP literal is matched against IP SANs and not sent as SNI.
     public init(context: TLSContext, serverName: String? = nil) throws(TLSError) {
@@ -81,17 +78,14 @@ public final class TLSSession {
         // OpenSSL classifies an I/O result by what is on this thread's queue, so start it empty.
         ERR_clear_error()
         if !handshakeDone, try !advanceHandshake() { return .open }
-        // Stop as soon as nothing is buffered: a read that can only say "want more" still costs
-        // a 16 KiB append and trim.
         while SSL_has_pending(ssl) == 1 || copenssl_bio_pending(networkIn) > 0 {
-            let start = plaintext.count
-            plaintext.append(contentsOf: repeatElement(0, count: Self.readStep))
+            // A one-byte probe makes OpenSSL decrypt a whole record (or say it lacks the rest of
+            // one) before the output grows: growing by a full 16 KiB step and trimming it again
+            // on every partial record cost more than the decryption.
+            var first: UInt8 = 0
             var count = 0
-            let result = plaintext.withUnsafeMutableBufferPointer {
-                SSL_read_ex(ssl, $0.baseAddress! + start, Self.readStep, &count)
-            }
-            plaintext.removeLast(Self.readStep - count)
-            if result != 1 {
+            let result = SSL_read_ex(ssl, &first, 1, &count)
+            guard result == 1 else {
                 switch try outcome(of: result, "TLS read failed") {
                 case .wantMore: return .open
                 case .closed:
@@ -99,6 +93,16 @@ public final class TLSSession {
                     return .closed
                 }
             }
+            plaintext.append(first)
+            // The rest of that record is already decrypted, so this read cannot fail or fall short.
+            let rest = Int(SSL_pending(ssl))
+            guard rest > 0 else { continue }
+            let start = plaintext.count
+            plaintext.append(contentsOf: repeatElement(0, count: rest))
+            let copied = plaintext.withUnsafeMutableBufferPointer {
+                SSL_read_ex(ssl, $0.baseAddress! + start, rest, &count)
+            }
+            plaintext.removeLast(copied == 1 ? rest - count : rest)
         }
         return .open
     }

@@ -7,7 +7,9 @@ import HTTP1Codec
 /// answers can never overtake each other. A response that ends before its request body does
 /// switches the rest of that body to discard, keeping the connection usable.
 final class HTTP1Channel: ConnectionProtocolHandler, ResponseSink {
-    private unowned let connection: Connection
+    // Strong: writers keep a channel alive after its connection closed; `Connection.close()`
+    // drops its reference to the channel, which breaks the cycle.
+    private let connection: Connection
     private var parser: HTTP1RequestParser
     private var inbound: [UInt8] = []
     private var inboundStart = 0

@@ -5,7 +5,9 @@ import GatewayHTTP
 /// `mem_recv`, frames come out with `mem_send`. Callbacks only record state and submit frames;
 /// flushing happens after the call that caused them returns.
 final class HTTP2Channel: ConnectionProtocolHandler, ResponseSink {
-    private unowned let connection: Connection
+    // Strong: writers keep a channel alive after its connection closed; `Connection.close()`
+    // drops its reference to the channel, which breaks the cycle.
+    private let connection: Connection
     private var session: OpaquePointer?
     private var streams: [Int32: HTTP2Stream] = [:]
     private var flushing = false
@@ -219,7 +221,9 @@ final class HTTP2Channel: ConnectionProtocolHandler, ResponseSink {
             s.outbound = body
             s.outboundEOF = true
             s.trailers = trailers
-            submitFields(id, status: status, headers: headers, provider: true, trailers: false)
+            var h = headers
+            if !h.contains("content-length") { h.add("content-length", String(body.count)) }
+            submitFields(id, status: status, headers: h, provider: true, trailers: false)
         }
         flushSession()
     }

@@ -333,7 +333,9 @@ final class Connection: EventSource {
         let waiters = writeWaiters
         writeWaiters = []
         for w in waiters { w.resume(throwing: ResponseWriterError.closed) }
-        handler?.connectionClosed()
+        let h = handler
+        handler = nil
+        h?.connectionClosed()
         server.connectionClosed()
     }
 
