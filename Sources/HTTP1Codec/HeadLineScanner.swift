@@ -73,22 +73,30 @@ struct HeadLineScanner {
             }
         }
 
+        var valueStart = self.valueStart
+        var valueEnd = self.valueEnd
         while index < end {
-            let byte = input[index]
-            // The common case first: VCHAR or obs-text.
-            if byte &- 0x21 < 0x5E || byte >= 0x80 {
-                if valueStart == nil { valueStart = index - start }
-                valueEnd = index - start + 1
-            } else if !ASCII.isWhitespace(byte) {
-                guard byte == ASCII.lf || byte == ASCII.cr else { throw .invalidHeaderValue }
-                guard let next = try lineEnd(input, at: index) else { break }
-                let nameEnd = start + (colon ?? 0)
-                let value = valueStart.map { input[(start + $0)..<(start + valueEnd)] } ?? input[index..<index]
-                return .field(
-                    name: input[start..<nameEnd], value: value, next: try completeLine(input, next: next, limit: limit))
+            // Runs of VCHAR and obs-text are the bulk of a head; this inner loop is the hot path.
+            let runStart = index
+            while index < end, input[index] > ASCII.sp, input[index] != 0x7F { index += 1 }
+            if index > runStart {
+                if valueStart == nil { valueStart = runStart - start }
+                valueEnd = index - start
+                if index == end { break }
             }
-            index += 1
+            let byte = input[index]
+            if ASCII.isWhitespace(byte) {
+                index += 1
+                continue
+            }
+            guard byte == ASCII.lf || byte == ASCII.cr else { throw .invalidHeaderValue }
+            guard let next = try lineEnd(input, at: index) else { break }
+            let name = input[start..<(start + (colon ?? 0))]
+            let value = valueStart.map { input[(start + $0)..<(start + valueEnd)] } ?? input[index..<index]
+            return .field(name: name, value: value, next: try completeLine(input, next: next, limit: limit))
         }
+        self.valueStart = valueStart
+        self.valueEnd = valueEnd
         try awaitMore(input, scannedTo: index, limit: limit)
         return nil
     }

@@ -141,11 +141,8 @@ final class HTTP1Channel: ConnectionProtocolHandler, ResponseSink {
     }
 
     func peerClosedInput() {
-        // A half-closed client may still wait for the answer to what it sent.
-        if let ex = current, ex.requestComplete, !ex.responseComplete {
-            ex.keepAlive = false
-            return
-        }
+        // As nginx does: a client that closes while its request is in flight has given up, so
+        // its handler is cancelled rather than left to finish for nobody.
         connection.close()
     }
 
