@@ -64,11 +64,10 @@ enum ASCII {
     }
 
     /// Whether `bytes` spell `lowercase` ignoring ASCII case; `lowercase` must be lower-case.
-    static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercase: String) -> Bool {
-        let expected = lowercase.utf8
-        guard bytes.count == expected.count else { return false }
+    static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercase: [UInt8]) -> Bool {
+        guard bytes.count == lowercase.count else { return false }
         var index = bytes.startIndex
-        for byte in expected {
+        for byte in lowercase {
             if lowercased(bytes[index]) != byte { return false }
             index += 1
         }

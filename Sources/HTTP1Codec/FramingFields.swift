@@ -23,15 +23,15 @@ struct FramingFields {
         // Length and first letter rule out nearly every other field before a full comparison.
         guard let first = name.first else { return }
         switch (name.count, first | 0x20) {
-        case (4, UInt8(ascii: "h")) where ASCII.equalsIgnoringCase(name, "host"):
+        case (4, UInt8(ascii: "h")) where ASCII.equalsIgnoringCase(name, KnownBytes.host):
             hostCount += 1
-        case (6, UInt8(ascii: "e")) where ASCII.equalsIgnoringCase(name, "expect"):
+        case (6, UInt8(ascii: "e")) where ASCII.equalsIgnoringCase(name, KnownBytes.expect):
             noteExpect(value)
-        case (10, UInt8(ascii: "c")) where ASCII.equalsIgnoringCase(name, "connection"):
+        case (10, UInt8(ascii: "c")) where ASCII.equalsIgnoringCase(name, KnownBytes.connection):
             noteConnection(value)
-        case (14, UInt8(ascii: "c")) where ASCII.equalsIgnoringCase(name, "content-length"):
+        case (14, UInt8(ascii: "c")) where ASCII.equalsIgnoringCase(name, KnownBytes.contentLength):
             try noteContentLength(value)
-        case (17, UInt8(ascii: "t")) where ASCII.equalsIgnoringCase(name, "transfer-encoding"):
+        case (17, UInt8(ascii: "t")) where ASCII.equalsIgnoringCase(name, KnownBytes.transferEncoding):
             transferEncoding = transferEncoding ?? TransferCodings()
             transferEncoding?.note(value)
         default:
@@ -84,9 +84,9 @@ struct FramingFields {
 
     private mutating func noteConnection(_ value: ArraySlice<UInt8>) {
         for option in CommaList(value) {
-            if ASCII.equalsIgnoringCase(option, "close") {
+            if ASCII.equalsIgnoringCase(option, KnownBytes.close) {
                 connectionClose = true
-            } else if ASCII.equalsIgnoringCase(option, "keep-alive") {
+            } else if ASCII.equalsIgnoringCase(option, KnownBytes.keepAlive) {
                 connectionKeepAlive = true
             }
         }
@@ -94,7 +94,7 @@ struct FramingFields {
 
     private mutating func noteExpect(_ value: ArraySlice<UInt8>) {
         for expectation in CommaList(value) where !expectation.isEmpty {
-            if ASCII.equalsIgnoringCase(expectation, "100-continue") {
+            if ASCII.equalsIgnoringCase(expectation, KnownBytes.hundredContinue) {
                 expectsContinue = true
             } else {
                 unsupportedExpectation = true

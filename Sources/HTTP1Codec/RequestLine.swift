@@ -40,7 +40,7 @@ struct RequestLine {
     /// `HTTP-version = "HTTP/" DIGIT "." DIGIT`; a well-formed version we do not speak is 505,
     /// anything else is not a version at all.
     private static func version(_ bytes: ArraySlice<UInt8>) throws(HTTP1ParseError) -> HTTPVersion {
-        guard bytes.count == 8, bytes.starts(with: "HTTP/".utf8) else { throw .invalidVersion }
+        guard bytes.count == 8, bytes.prefix(5).elementsEqual(KnownBytes.httpSlash) else { throw .invalidVersion }
         let start = bytes.startIndex
         let major = bytes[start + 5]
         let minor = bytes[start + 7]
@@ -59,13 +59,13 @@ struct RequestLine {
     private static func checkTargetForm(
         _ target: ArraySlice<UInt8>, method: ArraySlice<UInt8>
     ) throws(HTTP1ParseError) {
-        if method.elementsEqual("CONNECT".utf8) {
+        if method.elementsEqual(KnownBytes.connectMethod) {
             guard isAuthorityForm(target) else { throw .invalidTarget }
             return
         }
         if target.first == ASCII.slash { return }
         if target.count == 1, target.first == UInt8(ascii: "*") {
-            guard method.elementsEqual("OPTIONS".utf8) else { throw .invalidTarget }
+            guard method.elementsEqual(KnownBytes.optionsMethod) else { throw .invalidTarget }
             return
         }
         guard isAbsoluteForm(target) else { throw .invalidTarget }

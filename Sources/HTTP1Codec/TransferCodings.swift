@@ -15,7 +15,7 @@ struct TransferCodings {
                 continue
             }
             count += 1
-            lastIsChunked = ASCII.equalsIgnoringCase(name, "chunked")
+            lastIsChunked = ASCII.equalsIgnoringCase(name, KnownBytes.chunked)
             if lastIsChunked { chunkedCount += 1 }
         }
     }

@@ -1,9 +1,19 @@
 import GatewayHTTP
+import Synchronization
 
 /// Routes for the live tests, off unless `--diagnostics` is given: a slow answer (to have
-/// requests in flight during a shutdown) and an echo (to move bodies both ways).
+/// requests in flight during a shutdown or a stream reset), an echo (to move bodies both ways),
+/// and counters that show whether a reset really cancelled the handler's work.
 struct DiagnosticRoutes: Sendable {
     static let maxSleepMilliseconds = 60_000
+
+    final class Counters: Sendable {
+        let started = Atomic<Int>(0)
+        let completed = Atomic<Int>(0)
+        let cancelled = Atomic<Int>(0)
+    }
+
+    let counters = Counters()
 
     func route(_ request: Request, _ context: RequestContext) async -> Reply? {
         switch (request.head.method, request.head.path) {
@@ -12,12 +22,18 @@ struct DiagnosticRoutes: Sendable {
             guard ms >= 0, ms <= Self.maxSleepMilliseconds else {
                 return .error(.invalidArgument("ms must be between 0 and \(Self.maxSleepMilliseconds)", field: "ms"), context)
             }
+            counters.started.add(1, ordering: .relaxed)
             do {
                 try await Task.sleep(for: .milliseconds(ms))
             } catch {
+                counters.cancelled.add(1, ordering: .relaxed)
                 return .error(APIError(code: "unavailable", message: "cancelled"), context)
             }
+            counters.completed.add(1, ordering: .relaxed)
             return .json(200, "{\"slept_ms\":\(ms)}")
+        case ("GET", "/debug/stats"):
+            let c = counters
+            return .json(200, "{\"sleeps_started\":\(c.started.load(ordering: .relaxed)),\"sleeps_completed\":\(c.completed.load(ordering: .relaxed)),\"sleeps_cancelled\":\(c.cancelled.load(ordering: .relaxed))}")
         case ("POST", "/debug/echo"):
             do {
                 let body = try await request.body.collect(upTo: 64 << 20)
