@@ -28,6 +28,9 @@ public final class RequestBody: AsyncSequence, Sendable {
     private let highWaterMark: Int
     /// Called (from the reading task) when the producer was paused and the buffer has drained.
     private let resumeProducer: (@Sendable () -> Void)?
+    /// Called (from the reading task) with the size of every chunk the reader takes; HTTP/2
+    /// opens its flow-control window by exactly what was read.
+    private let onConsumed: (@Sendable (Int) -> Void)?
 
     /// A body that is already complete; what a GET gets.
     public static let empty = RequestBody(bytes: [])
@@ -39,13 +42,17 @@ public final class RequestBody: AsyncSequence, Sendable {
         state = Mutex(s)
         highWaterMark = .max
         resumeProducer = nil
+        onConsumed = nil
     }
 
-    /// A streaming body; `resumeProducer` is how the reader asks the transport to read again.
-    public init(highWaterMark: Int = 256 * 1024, resumeProducer: (@Sendable () -> Void)? = nil) {
+    /// A streaming body; `resumeProducer` is how the reader asks the transport to read again,
+    /// `onConsumed` how it reports what it has read.
+    public init(highWaterMark: Int = 256 * 1024, resumeProducer: (@Sendable () -> Void)? = nil,
+                onConsumed: (@Sendable (Int) -> Void)? = nil) {
         state = Mutex(State())
         self.highWaterMark = highWaterMark
         self.resumeProducer = resumeProducer
+        self.onConsumed = onConsumed
     }
 
     // MARK: producer side (the transport)
@@ -120,11 +127,12 @@ public final class RequestBody: AsyncSequence, Sendable {
         switch step {
         case .chunk(let c, let resume):
             if resume { resumeProducer?() }
+            onConsumed?(c.count)
             return c
         case .end: return nil
         case .failed(let e): throw e
         case .wait:
-            return try await withCheckedThrowingContinuation { cont in
+            let chunk: [UInt8]? = try await withCheckedThrowingContinuation { cont in
                 // The producer may have acted between the two locks, so look again before parking.
                 let immediate: Result<[UInt8]?, any Error>? = state.withLock { s in
                     if s.head < s.chunks.count {
@@ -142,6 +150,8 @@ public final class RequestBody: AsyncSequence, Sendable {
                 }
                 if let immediate { cont.resume(with: immediate) }
             }
+            if let chunk { onConsumed?(chunk.count) }
+            return chunk
         }
     }
 

@@ -189,8 +189,14 @@ final class HTTP1Channel: ConnectionProtocolHandler, ResponseSink {
             length = n
             h.remove("content-length")
         }
-        ex.chunked = length == nil
         ex.bodyless = ex.method == "HEAD" || status == 204 || status == 304
+        if length == nil && ex.version == .http1_0 && !ex.bodyless {
+            // An HTTP/1.0 client cannot read chunks: hold the body and send it with its length.
+            ex.heldHead = (status, h)
+            ex.heldBody = []
+            return
+        }
+        ex.chunked = length == nil
         var out: [UInt8] = []
         HTTP1ResponseEncoder.writeHead(into: &out, status: status, headers: h, requestVersion: ex.version,
                                        keepAlive: ex.keepAlive, contentLength: length)
@@ -200,6 +206,11 @@ final class HTTP1Channel: ConnectionProtocolHandler, ResponseSink {
     func write(_ id: Int32, _ bytes: [UInt8], _ done: CheckedContinuation<Void, any Error>) {
         guard let ex = exchange(id), ex.headSent else {
             done.resume(throwing: ResponseWriterError.closed)
+            return
+        }
+        if ex.heldBody != nil {
+            ex.heldBody!.append(contentsOf: bytes)
+            done.resume()
             return
         }
         if !ex.bodyless && !bytes.isEmpty {
@@ -217,7 +228,13 @@ final class HTTP1Channel: ConnectionProtocolHandler, ResponseSink {
 
     func finish(_ id: Int32, trailers: HTTPHeaders?) {
         guard let ex = exchange(id), ex.headSent else { return }
-        if ex.chunked && !ex.bodyless {
+        if let (status, headers) = ex.heldHead, let body = ex.heldBody {
+            var out: [UInt8] = []
+            HTTP1ResponseEncoder.writeHead(into: &out, status: status, headers: headers, requestVersion: ex.version,
+                                           keepAlive: ex.keepAlive, contentLength: body.count)
+            out.append(contentsOf: body)
+            connection.send(out)
+        } else if ex.chunked && !ex.bodyless {
             var out: [UInt8] = []
             HTTP1ResponseEncoder.writeLastChunk(into: &out, trailers: trailers)
             connection.send(out)
@@ -310,6 +327,9 @@ final class HTTP1Exchange {
     var responseComplete = false
     var chunked = false
     var bodyless = false
+    /// A streamed answer to an HTTP/1.0 request, sent whole at `finish`.
+    var heldHead: (Int, HTTPHeaders)?
+    var heldBody: [UInt8]?
 
     init(id: Int32, version: HTTPVersion, method: String, keepAlive: Bool, body: RequestBody) {
         self.id = id

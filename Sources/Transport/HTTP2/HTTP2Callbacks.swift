@@ -24,11 +24,23 @@ enum HTTP2Callbacks {
             guard let data, let user else { return 0 }
             return channel(user).onData(streamID, UnsafeBufferPointer(start: data, count: len))
         }
+        nghttp2_session_callbacks_set_on_frame_send_callback(cbs) { _, frame, user in
+            guard let frame, let user else { return 0 }
+            return channel(user).onFrameSent(frame)
+        }
         nghttp2_session_callbacks_set_on_stream_close_callback(cbs) { _, streamID, errorCode, user in
             guard let user else { return 0 }
             return channel(user).onStreamClose(streamID, errorCode: errorCode)
         }
         return cbs!
+    }()
+
+    /// Sessions take their flow-control windows from what handlers read, not from what arrived.
+    nonisolated(unsafe) static let options: OpaquePointer = {
+        var opt: OpaquePointer?
+        precondition(nghttp2_option_new(&opt) == 0, "nghttp2_option_new")
+        nghttp2_option_set_no_auto_window_update(opt, 1)
+        return opt!
     }()
 
     @inline(__always)

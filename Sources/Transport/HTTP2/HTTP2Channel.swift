@@ -14,6 +14,8 @@ final class HTTP2Channel: ConnectionProtocolHandler, ResponseSink {
     private var shuttingDown = false
     private var shutdownNoticeAt: UInt64?
     private var finalGoawaySent = false
+    /// Connection-window credit owed for bodies of streams that closed unread.
+    private var pendingConnectionCredit = 0
 
     private static let connectionWindow: Int32 = 16 << 20
     private static let streamWindow: UInt32 = 1 << 20
@@ -21,7 +23,7 @@ final class HTTP2Channel: ConnectionProtocolHandler, ResponseSink {
     init?(connection: Connection) {
         self.connection = connection
         var s: OpaquePointer?
-        guard nghttp2_session_server_new(&s, HTTP2Callbacks.shared, nil) == 0, let s else { return nil }
+        guard nghttp2_session_server_new2(&s, HTTP2Callbacks.shared, nil, HTTP2Callbacks.options) == 0, let s else { return nil }
         session = s
         // The user data is set after init so it can point at a fully initialised self.
         nghttp2_session_set_user_data(s, Unmanaged.passUnretained(self).toOpaque())
@@ -107,14 +109,18 @@ final class HTTP2Channel: ConnectionProtocolHandler, ResponseSink {
         switch UInt32(hd.type) {
         case NGHTTP2_HEADERS.rawValue:
             guard let s = streams[hd.stream_id] else { return 0 }
+            if endStream { s.requestEnded = true }
             if frame.pointee.headers.cat == NGHTTP2_HCAT_REQUEST {
-                s.body = endStream ? .empty : RequestBody()
+                s.body = endStream ? .empty : makeBody(for: s.id)
                 dispatch(s)
             } else if endStream {
                 s.body?.finish()  // trailers end the request
             }
         case NGHTTP2_DATA.rawValue:
-            if endStream { streams[hd.stream_id]?.body?.finish() }
+            if endStream, let s = streams[hd.stream_id] {
+                s.requestEnded = true
+                s.body?.finish()
+            }
         default:
             break
         }
@@ -122,11 +128,17 @@ final class HTTP2Channel: ConnectionProtocolHandler, ResponseSink {
     }
 
     func onData(_ streamID: Int32, _ data: UnsafeBufferPointer<UInt8>) -> Int32 {
-        guard let s = streams[streamID], let body = s.body, s.rejectStatus == nil else { return 0 }
+        guard let session, let s = streams[streamID] else { return 0 }
+        guard let body = s.body, s.rejectStatus == nil, !s.responseFinished else {
+            // Nobody will read this: give the window back at once.
+            _ = nghttp2_session_consume(session, streamID, data.count)
+            return 0
+        }
         s.bodyBytes += data.count
         let limit = connection.configuration.maxBodyBytes
         if s.bodyBytes > limit {
             s.rejectStatus = 413
+            _ = nghttp2_session_consume(session, streamID, data.count)
             body.fail(RequestBody.TooLarge(limit: limit))
             s.task?.cancel()
             if !s.responseStarted {
@@ -134,12 +146,40 @@ final class HTTP2Channel: ConnectionProtocolHandler, ResponseSink {
             }
             return 0
         }
+        s.unconsumed += data.count
         body.append(Array(data))
+        return 0
+    }
+
+    /// A handler read `count` bytes of a stream's body: open the windows by as much.
+    private func consumed(_ streamID: Int32, _ count: Int) {
+        guard let session, let s = streams[streamID], !connection.closed else { return }
+        let n = min(count, s.unconsumed)
+        guard n > 0 else { return }
+        s.unconsumed -= n
+        _ = nghttp2_session_consume(session, streamID, n)
+        flushSession()
+    }
+
+    private func makeBody(for streamID: Int32) -> RequestBody {
+        let me = LoopBound(self, on: connection.loop)
+        return RequestBody(highWaterMark: .max, onConsumed: { n in me.run { $0.consumed(streamID, n) } })
+    }
+
+    /// After our END_STREAM, a client still sending is told to stop (RFC 9113 §8.1); sent only
+    /// once the last frame is out, so the reset cannot overtake the response.
+    func onFrameSent(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 {
+        let hd = frame.pointee.hd
+        guard cnghttp2_frame_has_end_stream(frame) != 0, let session,
+              hd.type == UInt8(NGHTTP2_DATA.rawValue) || hd.type == UInt8(NGHTTP2_HEADERS.rawValue),
+              let s = streams[hd.stream_id], !s.requestEnded else { return 0 }
+        _ = nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), hd.stream_id, NGHTTP2_NO_ERROR.rawValue)
         return 0
     }
 
     func onStreamClose(_ streamID: Int32, errorCode: UInt32) -> Int32 {
         guard let s = streams.removeValue(forKey: streamID) else { return 0 }
+        pendingConnectionCredit += s.unconsumed
         if !s.responseFinished || errorCode != NGHTTP2_NO_ERROR.rawValue {
             s.task?.cancel()  // RST_STREAM from the client: stop the handler's work
         }
@@ -327,18 +367,29 @@ final class HTTP2Channel: ConnectionProtocolHandler, ResponseSink {
         guard let session, !flushing, !connection.closed else { return }
         flushing = true
         defer { flushing = false }
-        while !connection.isOverHighWaterMark {
-            var data: UnsafePointer<UInt8>?
-            let n = nghttp2_session_mem_send(session, &data)
-            if n < 0 {
-                connection.close()
-                return
-            }
-            if n == 0 { break }
-            connection.enqueue(UnsafeRawBufferPointer(start: data, count: n))
+        if pendingConnectionCredit > 0 {
+            _ = nghttp2_session_consume_connection(session, pendingConnectionCredit)
+            pendingConnectionCredit = 0
         }
-        connection.flush()
-        if connection.closed { return }
+        // The socket may take everything at once, which re-opens room under the high-water
+        // mark without any later writable event: so go round until nghttp2 has nothing left.
+        var produced = true
+        while produced && !connection.isOverHighWaterMark {
+            produced = false
+            while !connection.isOverHighWaterMark {
+                var data: UnsafePointer<UInt8>?
+                let n = nghttp2_session_mem_send(session, &data)
+                if n < 0 {
+                    connection.close()
+                    return
+                }
+                if n == 0 { break }
+                produced = true
+                connection.enqueue(UnsafeRawBufferPointer(start: data, count: n))
+            }
+            connection.flush()
+            if connection.closed { return }
+        }
         if nghttp2_session_want_read(session) == 0 && nghttp2_session_want_write(session) == 0 {
             connection.closeWhenFlushed()
         } else if finalGoawaySent && streams.isEmpty {

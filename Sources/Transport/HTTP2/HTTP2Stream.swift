@@ -12,6 +12,11 @@ final class HTTP2Stream {
     var rejectStatus: Int?
     var body: RequestBody?
     var bodyBytes = 0
+    /// The client sent END_STREAM.
+    var requestEnded = false
+    /// Body bytes received but not yet read by the handler; the flow-control window stays
+    /// closed by this much, which is how a slow reader slows the client down.
+    var unconsumed = 0
     var task: Task<Void, Never>?
 
     var responseStarted = false
