@@ -35,6 +35,8 @@ let package = Package(
         .target(name: "GatewayHTTP"),
         // HTTP/1.1 request parser and response encoder: bytes in, events out; no I/O.
         .target(name: "HTTP1Codec", dependencies: ["GatewayHTTP"]),
+        // Strict RFC 8259 JSON: a pull reader for hot paths, a value tree, a writer. No Foundation.
+        .target(name: "JSON"),
         // OpenSSL behind memory BIOs: ciphertext in, plaintext out; no I/O.
         .target(name: "TLS", dependencies: ["COpenSSL"]),
         // Sockets, epoll loops, the protocol sniff and the HTTP/2 session (nghttp2): where bytes
@@ -61,6 +63,7 @@ let package = Package(
         .testTarget(name: "GatewayHTTPTests", dependencies: ["GatewayHTTP"]),
         .testTarget(name: "HTTP1CodecTests", dependencies: ["HTTP1Codec", "GatewayHTTP"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "GatewayHTTP"]),
         .testTarget(name: "RESTAPITests", dependencies: ["RESTAPI", "GatewayHTTP"]),
     ]
