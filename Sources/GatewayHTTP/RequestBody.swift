@@ -107,19 +107,7 @@ public final class RequestBody: AsyncSequence, Sendable {
     public func next() async throws -> [UInt8]? {
         enum Step { case chunk([UInt8], resume: Bool), end, failed(any Error), wait }
         let step: Step = state.withLock { s in
-            if s.head < s.chunks.count {
-                let c = s.chunks[s.head]
-                s.chunks[s.head] = []
-                s.head += 1
-                if s.head == s.chunks.count { s.chunks.removeAll(keepingCapacity: true); s.head = 0 }
-                s.buffered -= c.count
-                var resume = false
-                if s.producerPaused && s.buffered <= highWaterMark / 2 {
-                    s.producerPaused = false
-                    resume = true
-                }
-                return .chunk(c, resume: resume)
-            }
+            if let (c, resume) = takeChunk(&s) { return .chunk(c, resume: resume) }
             if let f = s.failure { return .failed(f) }
             if s.finished { return .end }
             return .wait
@@ -134,25 +122,38 @@ public final class RequestBody: AsyncSequence, Sendable {
         case .wait:
             let chunk: [UInt8]? = try await withCheckedThrowingContinuation { cont in
                 // The producer may have acted between the two locks, so look again before parking.
-                let immediate: Result<[UInt8]?, any Error>? = state.withLock { s in
-                    if s.head < s.chunks.count {
-                        let c = s.chunks[s.head]
-                        s.chunks[s.head] = []
-                        s.head += 1
-                        s.buffered -= c.count
-                        if s.head == s.chunks.count { s.chunks.removeAll(keepingCapacity: true); s.head = 0 }
-                        return .success(c)
-                    }
-                    if let f = s.failure { return .failure(f) }
-                    if s.finished { return .success(nil) }
+                let (immediate, resume): (Result<[UInt8]?, any Error>?, Bool) = state.withLock { s in
+                    if let (c, resume) = takeChunk(&s) { return (.success(c), resume) }
+                    if let f = s.failure { return (.failure(f), false) }
+                    if s.finished { return (.success(nil), false) }
                     s.waiter = cont
-                    return nil
+                    return (nil, false)
                 }
+                if resume { resumeProducer?() }
                 if let immediate { cont.resume(with: immediate) }
             }
             if let chunk { onConsumed?(chunk.count) }
             return chunk
         }
+    }
+
+    /// Takes the oldest buffered chunk; `resume` says the paused producer may go on.
+    private func takeChunk(_ s: inout State) -> ([UInt8], Bool)? {
+        guard s.head < s.chunks.count else { return nil }
+        let c = s.chunks[s.head]
+        s.chunks[s.head] = []
+        s.head += 1
+        if s.head == s.chunks.count {
+            s.chunks.removeAll(keepingCapacity: true)
+            s.head = 0
+        }
+        s.buffered -= c.count
+        var resume = false
+        if s.producerPaused && s.buffered <= highWaterMark / 2 {
+            s.producerPaused = false
+            resume = true
+        }
+        return (c, resume)
     }
 
     /// Reads the whole body, failing with `TooLarge` past `limit` bytes.
