@@ -18,7 +18,8 @@ struct DiagnosticRoutes: Sendable {
     func route(_ request: Request, _ context: RequestContext) async -> Reply? {
         switch (request.head.method, request.head.path) {
         case ("GET", "/debug/sleep"):
-            let ms = QueryString.int("ms", in: request.head.query) ?? 100
+            let given = QueryString.value("ms", in: request.head.query)
+            let ms = given.map { Int($0) ?? -1 } ?? 100
             guard ms >= 0, ms <= Self.maxSleepMilliseconds else {
                 return .error(.invalidArgument("ms must be between 0 and \(Self.maxSleepMilliseconds)", field: "ms"), context)
             }
