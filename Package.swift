@@ -37,6 +37,10 @@ let package = Package(
         .target(name: "HTTP1Codec", dependencies: ["GatewayHTTP"]),
         // Strict RFC 8259 JSON: a pull reader for hot paths, a value tree, a writer. No Foundation.
         .target(name: "JSON"),
+        // hiredis behind an async API: a small pool, argv commands, scripts by SHA, streams.
+        .target(name: "Redis", dependencies: ["CHiredis"]),
+        // libcurl's multi interface on its own thread behind an async API: the model servers' client.
+        .target(name: "Upstream", dependencies: ["CCurl"]),
         // OpenSSL behind memory BIOs: ciphertext in, plaintext out; no I/O.
         .target(name: "TLS", dependencies: ["COpenSSL"]),
         // Sockets, epoll loops, the protocol sniff and the HTTP/2 session (nghttp2): where bytes
@@ -64,6 +68,8 @@ let package = Package(
         .testTarget(name: "HTTP1CodecTests", dependencies: ["HTTP1Codec", "GatewayHTTP"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "RedisTests", dependencies: ["Redis"]),
+        .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "Transport", "GatewayHTTP"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "GatewayHTTP"]),
         .testTarget(name: "RESTAPITests", dependencies: ["RESTAPI", "GatewayHTTP"]),
     ]
