@@ -27,8 +27,10 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
+        // No pkgConfig here: hiredis.pc adds -D_FILE_OFFSET_BITS=64, which SwiftPM rejects with a
+        // warning; the headers are in the default include path and the module map links it.
         .systemLibrary(
-            name: "CHiredis", pkgConfig: "hiredis",
+            name: "CHiredis",
             providers: [.apt(["libhiredis-dev"])]),
 
         // The protocol-neutral request/response interface every front-end implements.
