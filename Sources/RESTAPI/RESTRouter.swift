@@ -45,13 +45,21 @@ struct RequestContext: Sendable {
 
     func serverTiming() -> String {
         let d = ContinuousClock.now - started
-        let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
-        return "gateway;dur=\(Self.format(ms)), upstream;dur=\(Self.format(upstreamMilliseconds))"
+        let micros = d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000
+        return "gateway;dur=\(Self.milliseconds(micros: micros)), upstream;dur=\(Self.milliseconds(micros: Int64(upstreamMilliseconds * 1000)))"
+    }
+
+    /// "1.234" from 1234 µs: fixed-point, because formatting a Double costs more than the
+    /// rest of a cached answer.
+    static func milliseconds(micros: Int64) -> String {
+        let m = max(0, micros)
+        let frac = m % 1000
+        let fracText = frac < 10 ? "00\(frac)" : frac < 100 ? "0\(frac)" : "\(frac)"
+        return "\(m / 1000).\(fracText)"
     }
 
     static func format(_ v: Double) -> String {
-        let scaled = (v * 1000).rounded() / 1000
-        return String(scaled)
+        milliseconds(micros: Int64((v * 1000).rounded()))
     }
 }
 

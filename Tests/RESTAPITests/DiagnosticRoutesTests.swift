@@ -211,8 +211,9 @@ struct RouterInternalsTests {
         #expect(QueryString.int("ms", in: query) == expected)
     }
 
-    @Test("Server-Timing durations are milliseconds rounded to 3 decimals", arguments: [
-        (0, "0.0"), (12, "12.0"), (1.23456, "1.235"), (0.0004, "0.0"), (0.001, "0.001"), (123456.7891, "123456.789"),
+    @Test("Server-Timing durations are milliseconds with exactly 3 decimals", arguments: [
+        (0, "0.000"), (12, "12.000"), (1.23456, "1.235"), (0.0004, "0.000"), (0.001, "0.001"), (0.05, "0.050"),
+        (123456.7891, "123456.789"),
     ] as [(Double, String)])
     func timingFormat(_ value: Double, _ expected: String) {
         #expect(RequestContext.format(value) == expected)
