@@ -43,6 +43,9 @@ let package = Package(
         .target(name: "Redis", dependencies: ["CHiredis"]),
         // libcurl's multi interface on its own thread behind an async API: the model servers' client.
         .target(name: "Upstream", dependencies: ["CCurl"]),
+        // The shared core: model registry, pattern routing, breakers, retries, cache, batch
+        // queue, metrics. Every front-end calls it; it knows nothing of HTTP.
+        .target(name: "GatewayCore", dependencies: ["JSON", "Upstream", "Redis"]),
         // OpenSSL behind memory BIOs: ciphertext in, plaintext out; no I/O.
         .target(name: "TLS", dependencies: ["COpenSSL"]),
         // Sockets, epoll loops, the protocol sniff and the HTTP/2 session (nghttp2): where bytes
@@ -70,6 +73,7 @@ let package = Package(
         .testTarget(name: "HTTP1CodecTests", dependencies: ["HTTP1Codec", "GatewayHTTP"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis"]),
         .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "Transport", "GatewayHTTP"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "GatewayHTTP"]),
