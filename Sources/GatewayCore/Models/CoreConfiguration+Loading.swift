@@ -1,0 +1,146 @@
+/// Builds the effective configuration: spec defaults, then the YAML file's `models:` and
+/// `patterns:` sections, then the environment. The first bad value stops it, naming the file
+/// (or "environment"), the key and the reason.
+extension CoreConfiguration {
+    public static func load(file section: ModelsFileSection?, fileName: String,
+                            environment env: [String: String]) throws(ConfigurationError) -> CoreConfiguration {
+        var c = CoreConfiguration()
+        if let section { try c.apply(section, file: fileName) }
+        try c.apply(environment: env)
+        return c
+    }
+
+    private mutating func apply(_ section: ModelsFileSection, file: String) throws(ConfigurationError) {
+        for (rawName, m) in (section.models ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let key = "models.\(rawName)"
+            guard let model = registry.model(named: rawName) else {
+                throw ConfigurationError(file: file, key: key,
+                                         reason: "unknown model; known: \(registry.names.joined(separator: ", "))")
+            }
+            var updated = model
+            if let p = m.pattern {
+                guard let pattern = IntegrationPattern(rawValue: p) else {
+                    throw ConfigurationError(file: file, key: "\(key).pattern", reason: "must be real_time, hybrid or bulk_only, not \(p)")
+                }
+                updated.pattern = pattern
+            }
+            if let v = m.vectorSize { updated.vectorSize = try Self.range(v, 1...65536, file, "\(key).vector_size") }
+            if let v = m.batchSize { updated.batchSize = try Self.range(v, 1...10000, file, "\(key).batch_size") }
+            if let v = m.cacheTTL { updated.cacheTTL = try Self.range(v, 0...(30 * 86400), file, "\(key).cache_ttl") }
+            if let v = m.timeout { updated.timeout = try Self.positive(v, file, "\(key).timeout") }
+            if let v = m.index?.m { updated.indexM = try Self.range(v, 2...512, file, "\(key).index.m") }
+            if let v = m.index?.efConstruct { updated.indexEfConstruct = try Self.range(v, 4...4096, file, "\(key).index.ef_construct") }
+            if let v = m.endpoints { updated.endpoints = try Self.endpoints(v, file, "\(key).endpoints") }
+            if let d = m.dialect {
+                guard let dialect = UpstreamDialect(rawValue: d) else {
+                    throw ConfigurationError(file: file, key: "\(key).dialect", reason: "must be openai or ollama, not \(d)")
+                }
+                updated.dialect = dialect
+            }
+            if let u = m.upstreamModel, !u.isEmpty { updated.upstreamModel = u }
+            registry.update(model.name) { $0 = updated }
+        }
+        if let p = section.patterns {
+            if let v = p.realTimeTimeout { try setTimeouts(Self.positive(v, file, "patterns.real_time_timeout")) }
+            if let v = p.hybridUrgentThreshold { hybridUrgentThreshold = v }
+            if let v = p.bulkBatchSize { bulkBatchSize = try Self.range(v, 1...10000, file, "patterns.bulk_batch_size") }
+            if let v = p.bulkProcessingInterval { bulkProcessingInterval = try Self.positive(v, file, "patterns.bulk_processing_interval") }
+            if let v = p.retryAttempts { retryAttempts = try Self.range(v, 0...10, file, "patterns.retry_attempts") }
+            if let v = p.circuitBreakerThreshold { circuitBreakerThreshold = try Self.range(v, 1...10000, file, "patterns.circuit_breaker_threshold") }
+            if let v = p.breakerCooldown { breakerCooldown = try Self.positive(v, file, "patterns.breaker_cooldown") }
+            if let v = p.cacheTTL { setCacheTTL(try Self.range(v, 0...(30 * 86400), file, "patterns.cache_ttl")) }
+            if let v = p.redisURL, !v.isEmpty { redisURL = v }
+            if let v = p.qdrantURL, !v.isEmpty { qdrantURL = v }
+        }
+    }
+
+    private mutating func apply(environment env: [String: String]) throws(ConfigurationError) {
+        let file = "environment"
+        for model in registry.models {
+            let variable = ModelRegistry.endpointVariable(for: model.name)
+            if let v = env[variable], !v.isEmpty {
+                let list = v.split(separator: ",").map { String($0).trimmingASCIIWhitespace() }
+                let parsed = try Self.endpoints(list, file, variable)
+                registry.update(model.name) { $0.endpoints = parsed }
+            }
+        }
+        if let v = env["REAL_TIME_TIMEOUT"] { try setTimeouts(Self.positive(Self.double(v, file, "REAL_TIME_TIMEOUT"), file, "REAL_TIME_TIMEOUT")) }
+        if let v = env["HYBRID_URGENT_THRESHOLD"] { hybridUrgentThreshold = try Self.int(v, file, "HYBRID_URGENT_THRESHOLD") }
+        if let v = env["BULK_BATCH_SIZE"] { bulkBatchSize = try Self.range(Self.int(v, file, "BULK_BATCH_SIZE"), 1...10000, file, "BULK_BATCH_SIZE") }
+        if let v = env["BULK_PROCESSING_INTERVAL"] {
+            bulkProcessingInterval = try Self.positive(Self.double(v, file, "BULK_PROCESSING_INTERVAL"), file, "BULK_PROCESSING_INTERVAL")
+        }
+        if let v = env["PATTERN_RETRY_ATTEMPTS"] { retryAttempts = try Self.range(Self.int(v, file, "PATTERN_RETRY_ATTEMPTS"), 0...10, file, "PATTERN_RETRY_ATTEMPTS") }
+        if let v = env["PATTERN_CIRCUIT_BREAKER_THRESHOLD"] {
+            circuitBreakerThreshold = try Self.range(Self.int(v, file, "PATTERN_CIRCUIT_BREAKER_THRESHOLD"), 1...10000, file, "PATTERN_CIRCUIT_BREAKER_THRESHOLD")
+        }
+        if let v = env["PATTERN_BREAKER_COOLDOWN"] {
+            breakerCooldown = try Self.positive(Self.double(v, file, "PATTERN_BREAKER_COOLDOWN"), file, "PATTERN_BREAKER_COOLDOWN")
+        }
+        if let v = env["PATTERN_CACHE_TTL"], !v.isEmpty {
+            setCacheTTL(try Self.range(Self.int(v, file, "PATTERN_CACHE_TTL"), 0...(30 * 86400), file, "PATTERN_CACHE_TTL"))
+        }
+        if let v = env["REDIS_URL"], !v.isEmpty { redisURL = v }
+        if let v = env["QDRANT_URL"], !v.isEmpty { qdrantURL = v }
+    }
+
+    private mutating func setTimeouts(_ seconds: Double) {
+        for name in registry.names { registry.update(name) { $0.timeout = seconds } }
+    }
+
+    private mutating func setCacheTTL(_ seconds: Int) {
+        for name in registry.names { registry.update(name) { $0.cacheTTL = seconds } }
+    }
+
+    /// The batch size a model's worker uses: its own, capped by BULK_BATCH_SIZE.
+    public func effectiveBatchSize(_ model: ModelConfig) -> Int {
+        min(model.batchSize, bulkBatchSize)
+    }
+
+    // MARK: value checks
+
+    private static func endpoints(_ list: [String], _ file: String, _ key: String) throws(ConfigurationError) -> [String] {
+        guard !list.isEmpty else { throw ConfigurationError(file: file, key: key, reason: "needs at least one endpoint") }
+        var out: [String] = []
+        for raw in list {
+            var url = raw
+            while url.hasSuffix("/") { url.removeLast() }
+            guard url.hasPrefix("http://") || url.hasPrefix("https://"), url.count > 8, !url.contains(" ") else {
+                throw ConfigurationError(file: file, key: key, reason: "not an http(s) URL: \(raw)")
+            }
+            out.append(url)
+        }
+        return out
+    }
+
+    private static func int(_ s: String, _ file: String, _ key: String) throws(ConfigurationError) -> Int {
+        guard let v = Int(s.trimmingASCIIWhitespace()) else { throw ConfigurationError(file: file, key: key, reason: "not an integer: \(s)") }
+        return v
+    }
+
+    private static func double(_ s: String, _ file: String, _ key: String) throws(ConfigurationError) -> Double {
+        guard let v = Double(s.trimmingASCIIWhitespace()), v.isFinite else {
+            throw ConfigurationError(file: file, key: key, reason: "not a number: \(s)")
+        }
+        return v
+    }
+
+    private static func range(_ v: Int, _ r: ClosedRange<Int>, _ file: String, _ key: String) throws(ConfigurationError) -> Int {
+        guard r.contains(v) else { throw ConfigurationError(file: file, key: key, reason: "must be between \(r.lowerBound) and \(r.upperBound), not \(v)") }
+        return v
+    }
+
+    private static func positive(_ v: Double, _ file: String, _ key: String) throws(ConfigurationError) -> Double {
+        guard v > 0, v.isFinite else { throw ConfigurationError(file: file, key: key, reason: "must be greater than 0, not \(v)") }
+        return v
+    }
+}
+
+extension String {
+    func trimmingASCIIWhitespace() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,34 @@
+/// One model's effective settings after the defaults, the YAML file and the environment.
+public struct ModelConfig: Sendable, Equatable {
+    public var name: String
+    public var pattern: IntegrationPattern
+    public var vectorSize: Int
+    public var batchSize: Int
+    /// Seconds a cached embedding stays valid.
+    public var cacheTTL: Int
+    /// Seconds for one whole request, retries included.
+    public var timeout: Double
+    public var indexM: Int
+    public var indexEfConstruct: Int
+    /// Base URLs of the replicas, e.g. "http://127.0.0.1:11403".
+    public var endpoints: [String]
+    public var dialect: UpstreamDialect
+    /// The `model` field sent upstream; the model's name unless configured.
+    public var upstreamModel: String
+
+    public init(name: String, pattern: IntegrationPattern, vectorSize: Int, batchSize: Int, cacheTTL: Int,
+                timeout: Double = 30, indexM: Int, indexEfConstruct: Int, endpoints: [String],
+                dialect: UpstreamDialect = .openai, upstreamModel: String? = nil) {
+        self.name = name
+        self.pattern = pattern
+        self.vectorSize = vectorSize
+        self.batchSize = batchSize
+        self.cacheTTL = cacheTTL
+        self.timeout = timeout
+        self.indexM = indexM
+        self.indexEfConstruct = indexEfConstruct
+        self.endpoints = endpoints
+        self.dialect = dialect
+        self.upstreamModel = upstreamModel ?? name
+    }
+}

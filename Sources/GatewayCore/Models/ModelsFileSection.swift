@@ -1,0 +1,68 @@
+/// The `models:` and `patterns:` sections of the YAML file, as decoded (every field optional:
+/// what is absent keeps its default). Decoding happens in the executable, which owns the YAML
+/// library; the core only validates.
+public struct ModelsFileSection: Decodable, Sendable {
+    public struct Model: Decodable, Sendable {
+        public var pattern: String?
+        public var vectorSize: Int?
+        public var batchSize: Int?
+        public var cacheTTL: Int?
+        public var timeout: Double?
+        public var index: Index?
+        public var endpoints: [String]?
+        public var dialect: String?
+        public var upstreamModel: String?
+
+        public init() {}
+
+        public struct Index: Decodable, Sendable {
+            public var m: Int?
+            public var efConstruct: Int?
+            enum CodingKeys: String, CodingKey {
+                case m
+                case efConstruct = "ef_construct"
+            }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case pattern, timeout, index, endpoints, dialect
+            case vectorSize = "vector_size"
+            case batchSize = "batch_size"
+            case cacheTTL = "cache_ttl"
+            case upstreamModel = "upstream_model"
+        }
+    }
+
+    public struct Patterns: Decodable, Sendable {
+        public var realTimeTimeout: Double?
+        public var hybridUrgentThreshold: Int?
+        public var bulkBatchSize: Int?
+        public var bulkProcessingInterval: Double?
+        public var retryAttempts: Int?
+        public var circuitBreakerThreshold: Int?
+        public var breakerCooldown: Double?
+        public var cacheTTL: Int?
+        public var redisURL: String?
+        public var qdrantURL: String?
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case realTimeTimeout = "real_time_timeout"
+            case hybridUrgentThreshold = "hybrid_urgent_threshold"
+            case bulkBatchSize = "bulk_batch_size"
+            case bulkProcessingInterval = "bulk_processing_interval"
+            case retryAttempts = "retry_attempts"
+            case circuitBreakerThreshold = "circuit_breaker_threshold"
+            case breakerCooldown = "breaker_cooldown"
+            case cacheTTL = "cache_ttl"
+            case redisURL = "redis_url"
+            case qdrantURL = "qdrant_url"
+        }
+    }
+
+    public var models: [String: Model]?
+    public var patterns: Patterns?
+
+    public init() {}
+}
