@@ -17,5 +17,11 @@ static inline CURLcode ccurl_easy_setopt_header_function(CURL *h, size_t (*f)(ch
 static inline CURLcode ccurl_easy_getinfo_long(CURL *h, CURLINFO i, long *out) { return curl_easy_getinfo(h, i, out); }
 static inline CURLcode ccurl_easy_getinfo_double(CURL *h, CURLINFO i, double *out) { return curl_easy_getinfo(h, i, out); }
 static inline CURLcode ccurl_easy_getinfo_ptr(CURL *h, CURLINFO i, void **out) { return curl_easy_getinfo(h, i, out); }
+/* curl_off_t options and infos: sizes (CURLOPT_POSTFIELDSIZE_LARGE, CURLOPT_MAXFILESIZE_LARGE)
+   and the microsecond timings (CURLINFO_TOTAL_TIME_T, CURLINFO_CONNECT_TIME_T). */
+static inline CURLcode ccurl_easy_setopt_off_t(CURL *h, CURLoption o, curl_off_t v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode ccurl_easy_getinfo_off_t(CURL *h, CURLINFO i, curl_off_t *out) { return curl_easy_getinfo(h, i, out); }
+/* CURL_GLOBAL_DEFAULT is a macro built from other macros; give Swift a plain value. */
+static inline long ccurl_global_default(void) { return CURL_GLOBAL_DEFAULT; }
 static inline CURLMcode ccurl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
 #endif
