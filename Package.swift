@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "pattern-gateway", targets: ["PatternGatewayMain"]),
+        .executable(name: "pattern-upstream-sim", targets: ["PatternUpstreamSim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -67,6 +68,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
+            ]),
+        // The nine model servers, simulated for tests, benchmarks and demos.
+        .executableTarget(
+            name: "PatternUpstreamSim",
+            dependencies: [
+                "Transport", "GatewayHTTP", "GatewayCore", "JSON", "CLinux",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
 
         .testTarget(name: "GatewayHTTPTests", dependencies: ["GatewayHTTP"]),
