@@ -1,0 +1,28 @@
+/// The upstream series of spec §3: attempts by outcome, their durations, and each endpoint's
+/// breaker state (0 closed, 1 half-open, 2 open).
+struct UpstreamMetrics: Sendable {
+    let requests: Counter
+    let duration: Histogram
+    let breaker: Gauge
+
+    init(registry: MetricsRegistry) {
+        requests = registry.counter("integration_upstream_requests_total",
+                                    help: "Upstream embed attempts by model, endpoint and outcome.",
+                                    labelNames: ["model", "endpoint", "outcome"])
+        duration = registry.histogram("integration_upstream_duration_seconds",
+                                      help: "Duration of upstream embed attempts.",
+                                      labelNames: ["model", "endpoint"])
+        breaker = registry.gauge("integration_circuit_breaker_state",
+                                 help: "Circuit breaker state per endpoint: 0 closed, 1 half-open, 2 open.",
+                                 labelNames: ["model", "endpoint"])
+    }
+
+    func attempt(model: String, endpoint: String, outcome: String, duration d: Duration) {
+        requests.inc(labels: [model, endpoint, outcome])
+        duration.observe(Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18, labels: [model, endpoint])
+    }
+
+    func breakerState(model: String, endpoint: String, state: CircuitBreaker.State) {
+        breaker.set(Double(state.metricValue), labels: [model, endpoint])
+    }
+}
