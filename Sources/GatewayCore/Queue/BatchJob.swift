@@ -1,0 +1,71 @@
+/// One accepted embed request waiting for (or done with) its batch. A job is the unit a client
+/// sees through its `batch_id`; the worker packs several jobs of one model into one upstream call.
+public struct BatchJob: Sendable, Equatable {
+    /// `batch_{model}_{yyyyMMdd_HHmmss}_{suffix}`, unique even within one second.
+    public var id: String
+    public var model: String
+    public var texts: [String]
+    /// `bulk_only`, or `hybrid` for a hybrid request that was not urgent (or was degraded).
+    public var pattern: IntegrationPattern
+    public var urgent: Bool
+    /// Queued because the real-time path was down (breaker open, every replica failing).
+    public var degraded: Bool
+    public var queuedAt: UnixTime
+    public var requestID: String
+
+    public init(id: String, model: String, texts: [String], pattern: IntegrationPattern, urgent: Bool = false,
+                degraded: Bool = false, queuedAt: UnixTime, requestID: String) {
+        self.id = id
+        self.model = model
+        self.texts = texts
+        self.pattern = pattern
+        self.urgent = urgent
+        self.degraded = degraded
+        self.queuedAt = queuedAt
+        self.requestID = requestID
+    }
+}
+
+public enum BatchState: String, Sendable, CaseIterable {
+    case queued, processing, completed, failed
+}
+
+/// What `GET /api/v1/external/batch/{id}` shows of a job.
+public struct BatchRecord: Sendable, Equatable {
+    public var job: BatchJob
+    public var state: BatchState
+    /// Upstream attempts made so far.
+    public var attempts: Int
+    public var completedItems: Int
+    /// Present once completed, in the order of `job.texts`.
+    public var embeddings: [[Float]]?
+    /// Why it failed, once failed.
+    public var error: String?
+    public var completedAt: UnixTime?
+
+    public init(job: BatchJob, state: BatchState = .queued, attempts: Int = 0, completedItems: Int = 0,
+                embeddings: [[Float]]? = nil, error: String? = nil, completedAt: UnixTime? = nil) {
+        self.job = job
+        self.state = state
+        self.attempts = attempts
+        self.completedItems = completedItems
+        self.embeddings = embeddings
+        self.error = error
+        self.completedAt = completedAt
+    }
+}
+
+/// Counts for the queue status endpoint.
+public struct QueueCounts: Sendable, Equatable {
+    public var pending = 0
+    public var processing = 0
+    public var completed = 0
+    public var failed = 0
+
+    public init(pending: Int = 0, processing: Int = 0, completed: Int = 0, failed: Int = 0) {
+        self.pending = pending
+        self.processing = processing
+        self.completed = completed
+        self.failed = failed
+    }
+}

@@ -1,0 +1,52 @@
+/// Where accepted jobs wait, durably, until a worker finishes them. Two implementations: an
+/// embedded one (in memory, with an fsync'd append-only journal replayed at start) and one on
+/// Redis Streams with a consumer group (several gateway instances share it, and a live one
+/// claims the jobs a dead one left behind).
+///
+/// Rules both keep: an accepted job is never lost (it is completed, failed with a reason, or
+/// still queued after any crash); a job's results are written once — a second `complete` for
+/// a finished job changes nothing; results stay readable for `resultRetention`.
+public protocol BatchQueue: Sendable {
+    /// Durably accepts `job` (on disk / in Redis before returning) and returns its 1-based
+    /// position among the model's queued jobs. Throws `queue_full` (with Retry-After) past the
+    /// per-model limit, `unavailable` when it cannot be stored.
+    func enqueue(_ job: BatchJob) async throws(GatewayError) -> Int
+
+    /// Takes queued jobs of `model`, oldest first, whose texts add up to at most `maxTexts`
+    /// (always at least one job if any is queued, even if alone it has more texts), marks them
+    /// processing under `consumer`, and returns them. Jobs left processing by a consumer that
+    /// died (embedded: at restart; Redis: idle longer than the claim timeout) come back here.
+    func claim(model: String, maxTexts: Int, consumer: String) async throws(GatewayError) -> [BatchJob]
+
+    /// Stores the embeddings of a processing job and marks it completed. Idempotent.
+    func complete(jobID: String, embeddings: [[Float]]) async throws(GatewayError)
+
+    /// Records a failed attempt: with `retry` the job goes back to queued (attempts + 1),
+    /// without it the job is failed with `reason`. Idempotent for finished jobs.
+    func fail(jobID: String, reason: String, retry: Bool) async throws(GatewayError)
+
+    /// The job's current record, or nil when unknown (or past retention).
+    func record(jobID: String) async -> BatchRecord?
+
+    /// Per-model counts (pending = queued).
+    func counts(model: String) async -> QueueCounts
+
+    /// Queued jobs of `model` ahead of and including a new one: the queue position.
+    func pendingJobs(model: String) async -> Int
+}
+
+/// Settings both queue implementations share.
+public struct BatchQueueSettings: Sendable, Equatable {
+    /// Queued (not processing) jobs per model before `enqueue` answers `queue_full`.
+    public var maxQueuedPerModel: Int = 10_000
+    /// How long finished records stay readable.
+    public var resultRetention: Duration = .seconds(24 * 3600)
+    /// Seconds a client is told to wait after `queue_full`.
+    public var queueFullRetryAfter: Int = 30
+
+    public init(maxQueuedPerModel: Int = 10_000, resultRetention: Duration = .seconds(24 * 3600), queueFullRetryAfter: Int = 30) {
+        self.maxQueuedPerModel = maxQueuedPerModel
+        self.resultRetention = resultRetention
+        self.queueFullRetryAfter = queueFullRetryAfter
+    }
+}
