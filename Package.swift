@@ -60,11 +60,11 @@ let package = Package(
         // The REST front-end: routes, JSON error bodies.
         .target(
             name: "RESTAPI",
-            dependencies: ["GatewayHTTP"]),
+            dependencies: ["GatewayHTTP", "GatewayCore", "JSON"]),
         .executableTarget(
             name: "PatternGatewayMain",
             dependencies: [
-                "Transport", "RESTAPI", "GatewayHTTP", "HTTP1Codec", "TLS", "CLinux",
+                "Transport", "RESTAPI", "GatewayHTTP", "GatewayCore", "Upstream", "Redis", "HTTP1Codec", "TLS", "CLinux",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -86,6 +86,6 @@ let package = Package(
         .testTarget(name: "RedisTests", dependencies: ["Redis"]),
         .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "Transport", "GatewayHTTP"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "GatewayHTTP"]),
-        .testTarget(name: "RESTAPITests", dependencies: ["RESTAPI", "GatewayHTTP"]),
+        .testTarget(name: "RESTAPITests", dependencies: ["RESTAPI", "GatewayHTTP", "GatewayCore"]),
     ]
 )

@@ -1,3 +1,4 @@
+import GatewayCore
 import Yams
 
 /// The YAML configuration file. Only the `server:` section belongs to this layer; the model
@@ -35,6 +36,16 @@ struct FileConfiguration: Decodable {
     }
 
     var server: Server?
+    var models: [String: ModelsFileSection.Model]?
+    var patterns: ModelsFileSection.Patterns?
+
+    /// The sections the core validates.
+    var coreSection: ModelsFileSection {
+        var s = ModelsFileSection()
+        s.models = models
+        s.patterns = patterns
+        return s
+    }
 
     /// Parses `text`; a failure names the file, the key path and the reason.
     static func parse(_ text: String, file: String) throws(ConfigurationError) -> FileConfiguration {
@@ -54,14 +65,4 @@ struct FileConfiguration: Decodable {
     }
 
     init() {}
-}
-
-struct ConfigurationError: Error, CustomStringConvertible {
-    let file: String
-    let key: String
-    let reason: String
-
-    var description: String {
-        key.isEmpty ? "\(file): \(reason)" : "\(file): \(key): \(reason)"
-    }
 }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import GatewayCore
 import HTTP1Codec
 import TLS
 import Transport
@@ -32,6 +33,7 @@ struct GatewaySettings {
     var shutdownTimeout: Double = 10
     var dataDir = "./data"
     var configFile: String?
+    var core = CoreConfiguration()
 
     static let defaultConfigPath = "config/gateway.yaml"
 
@@ -97,6 +99,7 @@ struct GatewaySettings {
         }
         s.server.http1Limits = HTTP1Limits(maxHeaderBytes: headerBytes, maxBodyBytes: bodyBytes)
         s.dataDir = c.dataDir ?? env["GATEWAY_DATA_DIR"] ?? f?.dataDir ?? s.dataDir
+        s.core = try CoreConfiguration.load(file: file.coreSection, fileName: where_, environment: env.values)
         return s
     }
 

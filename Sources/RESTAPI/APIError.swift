@@ -1,3 +1,4 @@
+import GatewayCore
 import GatewayHTTP
 
 /// An error in the spec's shape: `{"error":{"code","message","details"},"request_id"}`.
@@ -44,5 +45,14 @@ struct APIError: Error, Sendable {
     static func methodNotAllowed(allowed: String) -> APIError {
         APIError(code: "invalid_argument", message: "method not allowed; use \(allowed)",
                  extraHeaders: [("Allow", allowed)], httpStatusOverride: 405)
+    }
+}
+
+extension APIError {
+    /// The core's error, with `Retry-After` when it names one.
+    init(_ e: GatewayError) {
+        self.init(code: e.code.name, message: e.message, details: e.details,
+                  extraHeaders: e.retryAfter.map { [("Retry-After", String($0))] } ?? [],
+                  httpStatusOverride: e.code.httpStatus)
     }
 }

@@ -1,13 +1,20 @@
+import GatewayCore
 import GatewayHTTP
 
 /// The REST front-end's entry point: picks the route, stamps every answer with
 /// `X-Request-Id` and `Server-Timing`, and answers unknown paths with the spec's 404.
 public struct RESTRouter: Sendable {
     private let diagnostics: DiagnosticRoutes?
+    private let external: ExternalRoutes?
+    private let operations: OperationsRoutes?
 
-    /// `diagnostics` turns on the `/debug/...` routes the live tests use.
-    public init(diagnostics: Bool = false) {
+    /// `diagnostics` turns on the `/debug/...` routes the live tests use. Without a core only
+    /// `/health` (and the diagnostics) answer.
+    public init(core: PatternCore? = nil, diagnostics: Bool = false,
+                readinessChecks: [@Sendable () async -> (name: String, problem: String?)] = []) {
         self.diagnostics = diagnostics ? DiagnosticRoutes() : nil
+        self.external = core.map { ExternalRoutes(core: $0) }
+        self.operations = core.map { OperationsRoutes(core: $0, readinessChecks: readinessChecks) }
     }
 
     public func handle(_ request: Request, _ writer: any ResponseWriter) async {
@@ -15,8 +22,10 @@ public struct RESTRouter: Sendable {
         let context = RequestContext(requestID: RequestID.from(request.head.headers), started: started)
         let reply = await route(request, context)
         var headers = reply.headers
+        var timing = context
+        timing.upstreamMilliseconds = reply.upstreamMilliseconds
         headers.add("X-Request-Id", context.requestID)
-        headers.add("Server-Timing", context.serverTiming())
+        headers.add("Server-Timing", timing.serverTiming())
         writer.respond(status: reply.status, headers: headers, body: reply.body, trailers: nil)
     }
 
@@ -29,6 +38,12 @@ public struct RESTRouter: Sendable {
             }
             return .json(200, HealthRoute.body)
         default:
+            if let external, let reply = await external.route(request, context) {
+                return reply
+            }
+            if let operations, let reply = await operations.route(request, context) {
+                return reply
+            }
             if let diagnostics, let reply = await diagnostics.route(request, context) {
                 return reply
             }

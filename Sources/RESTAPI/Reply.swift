@@ -5,9 +5,11 @@ struct Reply: Sendable {
     var status: Int
     var headers: HTTPHeaders
     var body: [UInt8]
+    /// Time spent in upstream calls, for `Server-Timing`.
+    var upstreamMilliseconds: Double = 0
 
     static func json(_ status: Int, _ body: [UInt8]) -> Reply {
-        Reply(status: status, headers: ["Content-Type": "application/json"], body: body)
+        Reply(status: status, headers: ["Content-Type": "application/json"], body: body, upstreamMilliseconds: 0)
     }
 
     static func json(_ status: Int, _ body: String) -> Reply {

@@ -186,3 +186,12 @@ public final class UpstreamPool: Sendable {
         return "\(ms / 1000).\(String(ms % 1000 / 100))"
     }
 }
+
+extension UpstreamPool {
+    /// GET the dialect's health path on one endpoint (`/health` or `/api/tags`): true on 200.
+    public func probeHealth(_ endpoint: UpstreamEndpoint, dialect: UpstreamDialect, timeout: Duration = .seconds(2)) async -> Bool {
+        let request = UpstreamRequest(method: "GET", url: endpoint.url + dialect.healthPath, timeout: timeout)
+        guard let r = try? await client.send(request) else { return false }
+        return r.status == 200
+    }
+}

@@ -1,0 +1,65 @@
+/// An embed request as every front-end hands it to the core.
+public struct EmbedCall: Sendable {
+    public var model: String
+    public var texts: [String]
+    /// The client sent one `text` (answer with `embedding`) rather than `texts`.
+    public var single: Bool
+    public var urgent: Bool?
+    public var priority: Int?
+    /// `"batch": true`: queue even on a hybrid model.
+    public var batch: Bool
+    public var context: CallContext
+
+    public init(model: String, texts: [String], single: Bool, urgent: Bool? = nil, priority: Int? = nil,
+                batch: Bool = false, context: CallContext) {
+        self.model = model
+        self.texts = texts
+        self.single = single
+        self.urgent = urgent
+        self.priority = priority
+        self.batch = batch
+        self.context = context
+    }
+}
+
+/// Who is calling: for `X-Request-Id` upstream and the `protocol` label.
+public struct CallContext: Sendable {
+    public var requestID: String
+    /// "rest", "graphql" or "grpc".
+    public var protocolName: String
+
+    public init(requestID: String, protocolName: String) {
+        self.requestID = requestID
+        self.protocolName = protocolName
+    }
+}
+
+/// The two ways an embed call ends well.
+public enum EmbedOutcome: Sendable {
+    case completed(CompletedEmbedding)
+    case queued(QueuedEmbedding)
+}
+
+public struct CompletedEmbedding: Sendable {
+    public var model: String
+    public var pattern: IntegrationPattern
+    public var vectors: [[Float]]
+    public var processingTimeMs: Double
+    public var cached: Bool
+    public var endpoint: String
+    public var urgent: Bool
+    public var processedAt: UnixTime
+    public var upstreamMs: Double
+}
+
+public struct QueuedEmbedding: Sendable {
+    public var model: String
+    public var pattern: IntegrationPattern
+    public var batchID: String
+    public var itemsCount: Int
+    public var queuePosition: Int
+    public var estimatedCompletion: UnixTime
+    public var urgent: Bool
+    public var degraded: Bool
+    public var queuedAt: UnixTime
+}

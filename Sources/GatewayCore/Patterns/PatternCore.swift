@@ -1,0 +1,184 @@
+import Synchronization
+
+/// The one core API every front-end calls: embed by pattern, batch lookups, status and metrics.
+/// REST, GraphQL and gRPC only translate to and from it, so the same call gives the same data,
+/// errors and counters on every protocol.
+public final class PatternCore: Sendable {
+    public let configuration: CoreConfiguration
+    public let router: PatternRouter
+    public let pool: UpstreamPool
+    public let cache: EmbeddingCache
+    public let queue: any BatchQueue
+    public let metricsRegistry: MetricsRegistry
+    let metrics: CoreMetrics
+    let stats: [String: ModelStats]
+    let clock: any GatewayClock
+    let wall: any WallClock
+    let startedAt: GatewayInstant
+
+    /// 1 MiB of texts per embed call (spec §2).
+    public let maxTextBytes = 1 << 20
+    public let maxTexts = 2048
+
+    public init(configuration: CoreConfiguration, pool: UpstreamPool, cache: EmbeddingCache, queue: any BatchQueue,
+                metrics: MetricsRegistry, clock: any GatewayClock = SystemClock(), wall: any WallClock = SystemWallClock()) {
+        self.configuration = configuration
+        self.router = PatternRouter(urgentThreshold: configuration.hybridUrgentThreshold)
+        self.pool = pool
+        self.cache = cache
+        self.queue = queue
+        self.metricsRegistry = metrics
+        self.metrics = CoreMetrics(registry: metrics)
+        self.stats = Dictionary(uniqueKeysWithValues: configuration.registry.models.map { ($0.name, ModelStats()) })
+        self.clock = clock
+        self.wall = wall
+        self.startedAt = clock.now()
+    }
+
+    public func model(named name: String) throws(GatewayError) -> ModelConfig {
+        guard let m = configuration.registry.model(named: name) else {
+            throw GatewayError.unknownModel(name, known: configuration.registry.names)
+        }
+        return m
+    }
+
+    public func stats(for model: String) -> ModelStats.Snapshot? { stats[model]?.snapshot }
+    public func latency(for model: String) -> LatencyWindow? { stats[model]?.latency }
+
+    // MARK: embed
+
+    public func embed(_ call: EmbedCall) async throws(GatewayError) -> EmbedOutcome {
+        let model = try model(named: call.model)
+        try validate(call)
+        let urgent = router.isUrgent(urgent: call.urgent, priority: call.priority)
+        let started = clock.now()
+        let modelStats = stats[model.name]
+        do {
+            let outcome: EmbedOutcome
+            switch router.path(for: model.pattern, urgent: urgent, batch: call.batch) {
+            case .realTime:
+                modelStats?.update { $0.realTimeRequests += 1; $0.activeRequests += 1 }
+                defer { modelStats?.update { $0.activeRequests -= 1 } }
+                do {
+                    outcome = .completed(try await realTime(model, call, urgent: urgent, started: started))
+                } catch where model.pattern == .hybrid && Self.degradable(error) {
+                    // The real-time path is down: a hybrid request waits in the queue instead.
+                    outcome = .queued(try await enqueue(model, call, urgent: urgent, degraded: true))
+                }
+            case .queue:
+                modelStats?.update { $0.bulkRequests += 1 }
+                outcome = .queued(try await enqueue(model, call, urgent: urgent, degraded: false))
+            }
+            finish(model, call, started: started, outcome: "success")
+            return outcome
+        } catch {
+            finish(model, call, started: started, outcome: error.code.name)
+            throw error
+        }
+    }
+
+    private static func degradable(_ e: GatewayError) -> Bool {
+        e.code == .circuitOpen || e.code == .upstreamError || e.code == .upstreamTimeout || e.code == .unavailable
+    }
+
+    private func validate(_ call: EmbedCall) throws(GatewayError) {
+        let field = call.single ? "text" : "texts"
+        guard !call.texts.isEmpty else { throw .invalid("\(field) must not be empty", field: field) }
+        guard call.texts.count <= maxTexts else {
+            throw .invalid("texts has \(call.texts.count) items; at most \(maxTexts) per call", field: "texts")
+        }
+        var bytes = 0
+        for (i, t) in call.texts.enumerated() {
+            if t.isEmpty {
+                throw .invalid(call.single ? "text must not be empty" : "texts[\(i)] must not be empty",
+                               field: call.single ? "text" : "texts[\(i)]")
+            }
+            bytes += t.utf8.count
+        }
+        guard bytes <= maxTextBytes else {
+            throw GatewayError(.payloadTooLarge, "\(field) carry \(bytes) bytes; the limit is \(maxTextBytes)",
+                               details: [("field", field), ("limit", String(maxTextBytes))])
+        }
+        if let p = call.priority, p < 0 || p > 1000 {
+            throw .invalid("priority must be between 0 and 1000", field: "priority")
+        }
+    }
+
+    private func realTime(_ model: ModelConfig, _ call: EmbedCall, urgent: Bool,
+                          started: GatewayInstant) async throws(GatewayError) -> CompletedEmbedding {
+        let key = EmbeddingCache.key(model: model.name, texts: call.texts)
+        let served = Mutex<(endpoint: String, upstream: Duration)>(("cache", .zero))
+        let pool = self.pool
+        let texts = call.texts
+        let requestID = call.context.requestID
+        let lookup = try await cache.vectors(forKey: key, ttlSeconds: model.cacheTTL) { () async throws(GatewayError) in
+            let r = try await pool.embed(model: model, texts: texts, requestID: requestID)
+            served.withLock { $0 = (r.endpoint, r.upstreamDuration) }
+            return r.vectors
+        }
+        let (endpoint, upstream) = served.withLock { $0 }
+        stats[model.name]?.update { lookup.cached ? ($0.cacheHits += 1) : ($0.cacheMisses += 1) }
+        (lookup.cached ? metrics.cacheHits : metrics.cacheMisses).inc(labels: [model.name])
+        if let s = stats[model.name]?.snapshot { metrics.cacheHitRatio.set(s.cacheHitRatio, labels: [model.name]) }
+        return CompletedEmbedding(
+            model: model.name, pattern: model.pattern, vectors: lookup.vectors,
+            processingTimeMs: Self.milliseconds(clock.now() - started), cached: lookup.cached,
+            endpoint: lookup.cached && endpoint == "cache" ? "cache" : endpoint, urgent: urgent,
+            processedAt: wall.wallTime(), upstreamMs: Self.milliseconds(upstream))
+    }
+
+    private func enqueue(_ model: ModelConfig, _ call: EmbedCall, urgent: Bool,
+                         degraded: Bool) async throws(GatewayError) -> QueuedEmbedding {
+        let now = wall.wallTime()
+        let job = BatchJob(id: BatchID.make(model: model.name, at: now), model: model.name, texts: call.texts,
+                           pattern: model.pattern, urgent: urgent, degraded: degraded, queuedAt: now,
+                           requestID: call.context.requestID)
+        let position = try await queue.enqueue(job)
+        if degraded { stats[model.name]?.update { $0.degradedPending += 1 } }
+        metrics.queueDepth.set(Double(await queue.counts(model: model.name).pending), labels: [model.name])
+        return QueuedEmbedding(model: model.name, pattern: model.pattern, batchID: job.id, itemsCount: job.texts.count,
+                               queuePosition: position, estimatedCompletion: now + estimatedWait(model, position: position),
+                               urgent: urgent, degraded: degraded, queuedAt: now)
+    }
+
+    /// Until the next flush, plus one measured batch time per batch ahead of this job.
+    func estimatedWait(_ model: ModelConfig, position: Int) -> Duration {
+        let s = stats[model.name]?.snapshot ?? ModelStats.Snapshot()
+        let interval = configuration.bulkProcessingInterval
+        let sinceFlush = s.lastFlush.map { Self.seconds(clock.now() - $0) } ?? 0
+        let untilFlush = max(0, interval - sinceFlush)
+        let batchSize = max(1, configuration.effectiveBatchSize(model))
+        let batchesAhead = Double((position + batchSize - 1) / batchSize)
+        let perBatch = s.batchesProcessed > 0 ? s.averageBatchSeconds : 1
+        return .milliseconds(Int64((untilFlush + batchesAhead * perBatch) * 1000))
+    }
+
+    private func finish(_ model: ModelConfig, _ call: EmbedCall, started: GatewayInstant, outcome: String) {
+        let took = clock.now() - started
+        metrics.requests.inc(labels: [model.name, model.pattern.rawValue, call.context.protocolName, outcome])
+        metrics.duration.observe(Self.seconds(took), labels: [model.name, model.pattern.rawValue])
+        stats[model.name]?.latency.observe(took)
+        stats[model.name]?.update { s in
+            s.requests += 1
+            if outcome != "success" { s.errors += 1 }
+        }
+    }
+
+    // MARK: batches
+
+    public func batch(id: String) async -> BatchRecord? {
+        await queue.record(jobID: id)
+    }
+
+    static func milliseconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}
+
+extension PatternCore {
+    public var uptimeSeconds: Double { PatternCore.seconds(clock.now() - startedAt) }
+}
