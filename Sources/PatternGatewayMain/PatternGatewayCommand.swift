@@ -54,7 +54,17 @@ struct PatternGatewayCommand: ParsableCommand {
             throw ExitCode(78)  // EX_CONFIG
         }
 
-        let router = RESTRouter(diagnostics: diagnostics)
+        let assembly: CoreAssembly
+        do {
+            assembly = try CoreAssembly.build(settings, logger: logger)
+        } catch {
+            logger.critical("cannot start the core", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+        let workerTasks = assembly.workers.map { worker in
+            Task.detached { await worker.run() }
+        }
+        let router = RESTRouter(core: assembly.core, diagnostics: diagnostics, readinessChecks: assembly.readinessChecks)
         let server: HTTPServer
         let ports: HTTPServer.BoundPorts
         do {
@@ -79,6 +89,12 @@ struct PatternGatewayCommand: ParsableCommand {
         let sig = clinux_wait_termination_signal()
         logger.info("shutting down", metadata: ["signal": "\(sig)", "grace_seconds": "\(settings.shutdownTimeout)"])
         server.shutdown(gracePeriod: settings.shutdownTimeout)
+        // Queued jobs stay in the journal (or in Redis) for the next start; in-flight batches are
+        // claimed again then.
+        for t in workerTasks { t.cancel() }
+        assembly.embeddedQueue?.close()
+        assembly.upstream.shutdown()
+        assembly.redis?.shutdown()
         logger.info("stopped")
     }
 }

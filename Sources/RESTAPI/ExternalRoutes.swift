@@ -40,6 +40,7 @@ struct ExternalRoutes: Sendable {
             return .error(APIError(GatewayError(.payloadTooLarge, "the request body is too large")), context)
         }
         do {
+            _ = try core.model(named: model)  // an unknown model is 404 whatever the body says
             let f = try EmbedBodyDecoder.decode(body)
             let call = EmbedCall(model: model, texts: f.texts, single: f.single, urgent: f.urgent, priority: f.priority,
                                  batch: f.batch, context: CallContext(requestID: context.requestID, protocolName: "rest"))

@@ -1,0 +1,162 @@
+import Synchronization
+
+/// The batch queue of a single gateway: state in memory behind one lock, every change appended
+/// to `<dataDirectory>/queue/journal.log` and replayed at start (see `JournalFormat`).
+///
+/// Durability: `enqueue` returns only after its record is fsynced (group commit, so concurrent
+/// enqueues share fsyncs). Claims, completions, failures and purges are written but not
+/// fsynced: the page cache survives a killed process, and what a power cut loses of them only
+/// means a job is processed again — never completed twice, since `complete` applies only to a
+/// processing job and replay rebuilds exactly that state.
+///
+/// Calls are cheap (a lock, a dictionary, an append to the page cache) except `enqueue`,
+/// which also waits for the disk, and compaction, which rewrites the journal under the lock
+/// when it is over `compactionThreshold` bytes and half dead.
+public final class EmbeddedBatchQueue: BatchQueue {
+    struct Core {
+        var state: EmbeddedQueueState
+        var journal: JournalWriter
+        var lock: JournalDescriptor?
+        /// After a failed compaction, no new attempt before the journal reaches this size.
+        var nextCompactionSize: Int64 = 0
+    }
+
+    public let settings: BatchQueueSettings
+    /// What opening found in the journal.
+    public let replay: EmbeddedQueueReplay
+    public let journalPath: String
+    let clock: any WallClock
+    let compactionThreshold: Int64
+    let core: Mutex<Core>
+    private let commit: JournalGroupCommit
+
+    /// Opens (creating if needed) the queue in `dataDirectory` and replays its journal. Throws
+    /// `unavailable` naming the file when it cannot be opened, read, or trusted (corruption
+    /// before the last record), or when another queue holds it.
+    public init(dataDirectory: String, settings: BatchQueueSettings = BatchQueueSettings(),
+                clock: any WallClock = SystemWallClock(), compactionThreshold: Int = 64 << 20) throws(GatewayError) {
+        let opened = try JournalOpener.open(dataDirectory: dataDirectory)
+        self.settings = settings
+        self.clock = clock
+        self.compactionThreshold = Int64(compactionThreshold)
+        self.replay = opened.replay
+        self.journalPath = opened.writer.path
+        self.commit = JournalGroupCommit(durable: opened.writer.appended)
+        self.core = Mutex(Core(state: opened.state, journal: opened.writer, lock: opened.lock))
+        core.withLock { compactIfDue(&$0) }
+    }
+
+    /// `batch_mixtral_20250715_143000_1f2e3d4c`: the id format of every queue.
+    public static func makeID(model: String, at time: UnixTime) -> String {
+        BatchID.make(model: model, at: time)
+    }
+
+    // MARK: BatchQueue
+
+    public func enqueue(_ job: BatchJob) async throws(GatewayError) -> Int {
+        guard !job.texts.isEmpty else {
+            throw GatewayError(.invalidArgument, "batch job \(job.id) has no texts", details: [("field", "texts")])
+        }
+        let (position, end) = try change { (c) throws(GatewayError) -> (Int, Int64) in
+            guard c.state.entries[job.id] == nil else {
+                throw GatewayError(.internalError, "batch id \(job.id) is already in the queue")
+            }
+            let queued = c.state.queued(model: job.model)
+            guard queued < settings.maxQueuedPerModel else {
+                throw GatewayError(.queueFull, "the \(job.model) queue holds \(queued) jobs, its limit; retry later",
+                                   details: [("model", job.model)], retryAfter: settings.queueFullRetryAfter)
+            }
+            try record(.accepted(job), in: &c)
+            return (queued + 1, c.journal.appended)
+        }
+        do throws(GatewayError) {
+            try await commit.waitUntilDurable(end) { core.withLock { $0.journal.commitTarget } }
+        } catch {
+            // The record may or may not be on disk: stop trusting the journal.
+            core.withLock { $0.journal.poison(error) }
+            throw error
+        }
+        return position
+    }
+
+    public func claim(model: String, maxTexts: Int, consumer: String) async throws(GatewayError) -> [BatchJob] {
+        try change { (c) throws(GatewayError) -> [BatchJob] in
+            guard let queue = c.state.queues[model], !queue.isEmpty else { return [] }
+            // Oldest first, whole jobs; the first one even if alone it is over the limit.
+            var jobs: [BatchJob] = []
+            var texts = 0
+            for i in 0..<queue.count {
+                let job = c.state.entries[queue[i]]!.record.job
+                if !jobs.isEmpty && texts + job.texts.count > maxTexts { break }
+                jobs.append(job)
+                texts += job.texts.count
+            }
+            try record(.claimed(ids: jobs.map(\.id), consumer: consumer), in: &c)
+            return jobs
+        }
+    }
+
+    public func complete(jobID: String, embeddings: [[Float]]) async throws(GatewayError) {
+        try change { (c) throws(GatewayError) in
+            guard let entry = c.state.entries[jobID], entry.record.state == .processing else { return }
+            guard embeddings.count == entry.record.job.texts.count else {
+                throw GatewayError(.internalError, "batch job \(jobID) has \(entry.record.job.texts.count) texts "
+                                   + "but \(embeddings.count) embeddings were stored for it")
+            }
+            try record(.completed(id: jobID, embeddings: embeddings, attempts: entry.record.attempts + 1,
+                                  at: clock.wallTime()), in: &c)
+        }
+    }
+
+    public func fail(jobID: String, reason: String, retry: Bool) async throws(GatewayError) {
+        try change { (c) throws(GatewayError) in
+            guard let entry = c.state.entries[jobID], entry.record.state == .processing else { return }
+            try record(.failed(id: jobID, reason: reason, retry: retry, attempts: entry.record.attempts + 1,
+                               at: clock.wallTime()), in: &c)
+        }
+    }
+
+    public func record(jobID: String) async -> BatchRecord? {
+        let found = core.withLock { c in c.state.entries[jobID]?.record }
+        guard let found, isExpired(found, now: clock.wallTime()) else { return found }
+        // Past retention: gone for the caller now; journaled if the journal takes it.
+        _ = try? change { (c) throws(GatewayError) in
+            if let entry = c.state.entries[jobID], isExpired(entry.record, now: clock.wallTime()) {
+                try record(.purged(id: jobID), in: &c)
+            }
+        }
+        return nil
+    }
+
+    public func counts(model: String) async -> QueueCounts {
+        core.withLock { $0.state.counts[model] ?? QueueCounts() }
+    }
+
+    public func pendingJobs(model: String) async -> Int {
+        core.withLock { $0.state.queued(model: model) }
+    }
+
+    // MARK: shared by every change
+
+    /// Runs one operation's changes under the lock, then compacts if that made it due
+    /// (between operations, never in the middle of one).
+    func change<T>(_ body: (inout Core) throws(GatewayError) -> T) throws(GatewayError) -> T {
+        try core.withLock { (c) throws(GatewayError) -> T in
+            let result = try body(&c)
+            compactIfDue(&c)
+            return result
+        }
+    }
+
+    /// Journals `change`, then applies it: memory never holds what the journal lacks.
+    func record(_ change: JournalRecord, in c: inout Core) throws(GatewayError) {
+        let bytes = try c.journal.append(change)
+        let applied = c.state.apply(change, frameBytes: bytes)
+        assert(applied, "the embedded queue journaled a change its state rejects: \(change)")
+    }
+
+    func isExpired(_ record: BatchRecord, now: UnixTime) -> Bool {
+        guard record.state == .completed || record.state == .failed, let at = record.completedAt else { return false }
+        return at + settings.resultRetention <= now
+    }
+}

@@ -1,0 +1,122 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Thin POSIX calls the journal needs, each turning a failure into a `GatewayError` that names
+/// the file and the system's reason. `unavailable`: the queue cannot store jobs right now.
+enum JournalIO {
+    static func failure(_ what: String, _ path: String, errno code: Int32) -> GatewayError {
+        GatewayError(.unavailable, "batch queue journal: cannot \(what) \(path): \(String(cString: strerror(code)))",
+                     details: [("file", path)])
+    }
+
+    /// mkdir -p, each level 0755.
+    static func makeDirectories(_ path: String) throws(GatewayError) {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for part in path.split(separator: "/") {
+            prefix += part
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw failure("create directory", prefix, errno: errno)
+            }
+            prefix += "/"
+        }
+    }
+
+    static func openFile(_ path: String, _ flags: Int32) throws(GatewayError) -> Int32 {
+        while true {
+            let fd = open(path, flags | O_CLOEXEC, 0o644)
+            if fd >= 0 { return fd }
+            if errno != EINTR { throw failure("open", path, errno: errno) }
+        }
+    }
+
+    /// One process per data directory: two writers appending to one journal would interleave
+    /// their records. The lock goes when the descriptor closes, so a killed process frees it.
+    static func lockExclusively(_ fd: Int32, _ path: String) throws(GatewayError) {
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            if errno == EWOULDBLOCK {
+                throw GatewayError(.unavailable, "batch queue journal: \(path) is locked by another open queue "
+                                   + "(another gateway on the same data directory?)", details: [("file", path)])
+            }
+            throw failure("lock", path, errno: errno)
+        }
+    }
+
+    static func size(_ fd: Int32, _ path: String) throws(GatewayError) -> Int64 {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw failure("stat", path, errno: errno) }
+        return Int64(st.st_size)
+    }
+
+    /// Writes every byte at `offset` (short writes and EINTR continue).
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], at offset: Int64, _ path: String) throws(GatewayError) {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { raw in
+                pwrite(fd, raw.baseAddress! + done, raw.count - done, off_t(offset + Int64(done)))
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw failure("write", path, errno: errno)
+            }
+            done += n
+        }
+    }
+
+    /// Fills `buffer` from `offset`; returns how many bytes there were (fewer at end of file).
+    static func readFully(_ fd: Int32, into buffer: inout [UInt8], at offset: Int64, _ path: String) throws(GatewayError) -> Int {
+        var done = 0
+        while done < buffer.count {
+            let n = buffer.withUnsafeMutableBytes { raw in
+                pread(fd, raw.baseAddress! + done, raw.count - done, off_t(offset + Int64(done)))
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw failure("read", path, errno: errno)
+            }
+            if n == 0 { break }
+            done += n
+        }
+        return done
+    }
+
+    static func syncFile(_ fd: Int32, _ path: String) throws(GatewayError) {
+        while fsync(fd) != 0 {
+            if errno != EINTR { throw failure("fsync", path, errno: errno) }
+        }
+    }
+
+    static func truncateFile(_ fd: Int32, to size: Int64, _ path: String) throws(GatewayError) {
+        while ftruncate(fd, off_t(size)) != 0 {
+            if errno != EINTR { throw failure("truncate", path, errno: errno) }
+        }
+    }
+
+    /// Makes a create or rename inside `directory` durable (the entry lives in the directory).
+    static func syncDirectory(_ directory: String) throws(GatewayError) {
+        let fd = try openFile(directory, O_RDONLY | O_DIRECTORY)
+        defer { close(fd) }
+        try syncFile(fd, directory)
+    }
+
+    static func renameFile(_ from: String, over to: String) throws(GatewayError) {
+        guard rename(from, to) == 0 else { throw failure("rename \(from) to", to, errno: errno) }
+    }
+}
+
+/// An open descriptor (the journal, its lock file), closed when the last reference goes. Shared so a
+/// group-commit fsync racing with compaction (which swaps in a new file) never hits a closed
+/// or reused descriptor number: it syncs the old file, which is harmless.
+final class JournalDescriptor: Sendable {
+    let fd: Int32
+
+    init(fd: Int32) {
+        self.fd = fd
+    }
+
+    deinit {
+        close(fd)
+    }
+}

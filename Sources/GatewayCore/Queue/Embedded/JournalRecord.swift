@@ -1,0 +1,152 @@
+/// One mutation of the embedded queue, as the journal stores it. Records carry the resulting
+/// values (attempts, timestamps), not instructions to recompute them, so replay needs no clock
+/// and gives the same state whatever the code that wrote them thought at the time.
+enum JournalRecord: Equatable {
+    /// A job was accepted: every field of it.
+    case accepted(BatchJob)
+    /// One `claim`: these queued jobs went to `consumer`.
+    case claimed(ids: [String], consumer: String)
+    /// A processing job finished with its embeddings (in the order of its texts).
+    case completed(id: String, embeddings: [[Float]], attempts: Int, at: UnixTime)
+    /// An attempt failed: back to the front of the queue (`retry`), or failed for good.
+    case failed(id: String, reason: String, retry: Bool, attempts: Int, at: UnixTime)
+    /// A finished job passed its retention and is gone.
+    case purged(id: String)
+    /// A job's whole current record: what compaction writes, one per live job.
+    case snapshot(BatchRecord)
+
+    private enum Kind: UInt8 {
+        case accepted = 1, claimed, completed, failed, purged, snapshot
+    }
+
+    func encoded() -> [UInt8] {
+        var w = JournalByteWriter(capacity: 128)
+        switch self {
+        case .accepted(let job):
+            w.u8(Kind.accepted.rawValue)
+            Self.write(job, to: &w)
+        case .claimed(let ids, let consumer):
+            w.u8(Kind.claimed.rawValue)
+            w.string(consumer)
+            w.strings(ids)
+        case .completed(let id, let embeddings, let attempts, let at):
+            w.u8(Kind.completed.rawValue)
+            w.string(id)
+            w.count(attempts)
+            w.i64(at.nanosecondsSinceEpoch)
+            Self.write(embeddings, to: &w)
+        case .failed(let id, let reason, let retry, let attempts, let at):
+            w.u8(Kind.failed.rawValue)
+            w.string(id)
+            w.bool(retry)
+            w.count(attempts)
+            w.i64(at.nanosecondsSinceEpoch)
+            w.string(reason)
+        case .purged(let id):
+            w.u8(Kind.purged.rawValue)
+            w.string(id)
+        case .snapshot(let r):
+            w.u8(Kind.snapshot.rawValue)
+            Self.write(r.job, to: &w)
+            w.u8(Self.stateCodes[r.state]!)
+            w.count(r.attempts)
+            w.count(r.completedItems)
+            w.bool(r.embeddings != nil)
+            if let e = r.embeddings { Self.write(e, to: &w) }
+            w.bool(r.error != nil)
+            if let e = r.error { w.string(e) }
+            w.bool(r.completedAt != nil)
+            if let t = r.completedAt { w.i64(t.nanosecondsSinceEpoch) }
+        }
+        return w.bytes
+    }
+
+    static func decode(_ payload: [UInt8]) throws(JournalDecodeError) -> JournalRecord {
+        var r = JournalByteReader(payload)
+        let code = try r.u8()
+        guard let kind = Kind(rawValue: code) else { throw JournalDecodeError(reason: "unknown record kind \(code)") }
+        let record: JournalRecord
+        switch kind {
+        case .accepted:
+            record = .accepted(try readJob(&r))
+        case .claimed:
+            let consumer = try r.string()
+            record = .claimed(ids: try r.strings(), consumer: consumer)
+        case .completed:
+            let id = try r.string()
+            let attempts = try r.count()
+            let at = UnixTime(nanosecondsSinceEpoch: try r.i64())
+            record = .completed(id: id, embeddings: try readEmbeddings(&r), attempts: attempts, at: at)
+        case .failed:
+            let id = try r.string()
+            let retry = try r.bool()
+            let attempts = try r.count()
+            let at = UnixTime(nanosecondsSinceEpoch: try r.i64())
+            record = .failed(id: id, reason: try r.string(), retry: retry, attempts: attempts, at: at)
+        case .purged:
+            record = .purged(id: try r.string())
+        case .snapshot:
+            record = .snapshot(try readSnapshot(&r))
+        }
+        guard r.isAtEnd else { throw JournalDecodeError(reason: "\(payload.count - r.offset) bytes after the record") }
+        return record
+    }
+
+    // MARK: field groups
+
+    private static let stateCodes: [BatchState: UInt8] = [.queued: 0, .processing: 1, .completed: 2, .failed: 3]
+
+    private static func write(_ job: BatchJob, to w: inout JournalByteWriter) {
+        w.string(job.id)
+        w.string(job.model)
+        w.string(job.pattern.rawValue)
+        w.bool(job.urgent)
+        w.bool(job.degraded)
+        w.i64(job.queuedAt.nanosecondsSinceEpoch)
+        w.string(job.requestID)
+        w.strings(job.texts)
+    }
+
+    private static func readJob(_ r: inout JournalByteReader) throws(JournalDecodeError) -> BatchJob {
+        let id = try r.string()
+        let model = try r.string()
+        let patternName = try r.string()
+        guard let pattern = IntegrationPattern(rawValue: patternName) else {
+            throw JournalDecodeError(reason: "unknown pattern \"\(patternName)\"")
+        }
+        let urgent = try r.bool()
+        let degraded = try r.bool()
+        let queuedAt = UnixTime(nanosecondsSinceEpoch: try r.i64())
+        let requestID = try r.string()
+        return BatchJob(id: id, model: model, texts: try r.strings(), pattern: pattern, urgent: urgent,
+                        degraded: degraded, queuedAt: queuedAt, requestID: requestID)
+    }
+
+    private static func write(_ embeddings: [[Float]], to w: inout JournalByteWriter) {
+        w.count(embeddings.count)
+        for row in embeddings { w.floats(row) }
+    }
+
+    private static func readEmbeddings(_ r: inout JournalByteReader) throws(JournalDecodeError) -> [[Float]] {
+        let n = try r.count()
+        var rows: [[Float]] = []
+        rows.reserveCapacity(min(n, 1 << 16))
+        for _ in 0..<n { rows.append(try r.floats()) }
+        return rows
+    }
+
+    private static func readSnapshot(_ r: inout JournalByteReader) throws(JournalDecodeError) -> BatchRecord {
+        let job = try readJob(&r)
+        let code = try r.u8()
+        guard let state = stateCodes.first(where: { $0.value == code })?.key else {
+            throw JournalDecodeError(reason: "unknown job state \(code)")
+        }
+        let attempts = try r.count()
+        let completedItems = try r.count()
+        let embeddings = try r.bool() ? try readEmbeddings(&r) : nil
+        let error = try r.bool() ? try r.string() : nil
+        let completedAt = try r.bool() ? UnixTime(nanosecondsSinceEpoch: try r.i64()) : nil
+        return BatchRecord(job: job, state: state, attempts: attempts, completedItems: completedItems,
+                           embeddings: embeddings, error: error, completedAt: completedAt)
+    }
+}

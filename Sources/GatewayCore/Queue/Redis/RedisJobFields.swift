@@ -1,0 +1,64 @@
+import JSON
+import Redis
+
+/// A job's hash, `pattern:batch:{id}`, field by field:
+///
+/// model, texts (JSON array of strings), items (text count), pattern, urgent and degraded
+/// ("1"/"0"), queued_at_ns, request_id — written once at enqueue; state, attempts, entry (its
+/// live stream entry id) and consumer (while processing) — kept by the scripts; completed_items,
+/// embeddings (a blob: u32 count, u32 dimension, then little-endian floats), error, and
+/// completed_at_ns once finished. Times are nanoseconds, so a job reads back equal to the one
+/// accepted.
+enum RedisJobFields {
+    /// The fields `enqueue` writes, as HSET name/value arguments (the script adds the rest).
+    static func arguments(for job: BatchJob) -> [[UInt8]] {
+        let texts = JSON.serialize(.array(job.texts.map { .string($0) }))
+        let pairs: [(String, [UInt8])] = [
+            ("model", Array(job.model.utf8)),
+            ("texts", texts),
+            ("items", Array(String(job.texts.count).utf8)),
+            ("pattern", Array(job.pattern.rawValue.utf8)),
+            ("urgent", job.urgent ? [0x31] : [0x30]),
+            ("degraded", job.degraded ? [0x31] : [0x30]),
+            ("queued_at_ns", Array(String(job.queuedAt.nanosecondsSinceEpoch).utf8)),
+            ("request_id", Array(job.requestID.utf8)),
+        ]
+        return pairs.flatMap { [Array($0.0.utf8), $0.1] }
+    }
+
+    /// Reads an HGETALL reply; nil for a missing key or a hash this code did not write.
+    static func record(id: String, from reply: RedisReply) -> BatchRecord? {
+        guard let flat = reply.array, !flat.isEmpty, flat.count % 2 == 0 else { return nil }
+        var fields: [String: [UInt8]] = [:]
+        for index in stride(from: 0, to: flat.count, by: 2) {
+            guard let name = flat[index].string, let value = flat[index + 1].bytes else { return nil }
+            fields[name] = value
+        }
+        func text(_ name: String) -> String? { fields[name].flatMap { String(validating: $0, as: UTF8.self) } }
+        func int(_ name: String) -> Int64? { text(name).flatMap { Int64($0) } }
+
+        guard let model = text("model"), let texts = fields["texts"].flatMap(decodeTexts),
+              let pattern = text("pattern").flatMap(IntegrationPattern.init(rawValue:)),
+              let queuedAt = int("queued_at_ns"), let requestID = text("request_id"),
+              let state = text("state").flatMap(BatchState.init(rawValue:)), let attempts = int("attempts")
+        else { return nil }
+        let job = BatchJob(id: id, model: model, texts: texts, pattern: pattern, urgent: text("urgent") == "1",
+                           degraded: text("degraded") == "1", queuedAt: UnixTime(nanosecondsSinceEpoch: queuedAt),
+                           requestID: requestID)
+        var record = BatchRecord(job: job, state: state, attempts: Int(attempts),
+                                 completedItems: Int(int("completed_items") ?? 0), error: text("error"),
+                                 completedAt: int("completed_at_ns").map(UnixTime.init(nanosecondsSinceEpoch:)))
+        if let blob = fields["embeddings"] {
+            // A blob that does not decode is a corrupt record: better unknown than wrong vectors.
+            guard let embeddings = RedisEmbeddingStore.decode(blob) else { return nil }
+            record.embeddings = embeddings
+        }
+        return record
+    }
+
+    private static func decodeTexts(_ bytes: [UInt8]) -> [String]? {
+        guard let values = (try? JSON.parse(bytes))?.arrayValue else { return nil }
+        let texts = values.compactMap(\.stringValue)
+        return texts.count == values.count ? texts : nil
+    }
+}

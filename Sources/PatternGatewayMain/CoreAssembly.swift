@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import GatewayCore
+import Logging
+import Redis
+import Upstream
+
+/// Builds the core from the settings: the upstream client and pool, the cache (with Redis as its
+/// second level when `REDIS_URL` is set), the batch queue (Redis Streams, or the embedded
+/// journal under the data directory), and one batch worker per queued model.
+struct CoreAssembly {
+    let core: PatternCore
+    let redis: RedisClient?
+    let upstream: UpstreamClient
+    let workers: [BatchWorker]
+    let embeddedQueue: EmbeddedBatchQueue?
+
+    static func build(_ settings: GatewaySettings, logger: Logger) throws -> CoreAssembly {
+        let config = settings.core
+        let metrics = MetricsRegistry()
+        let upstream = try UpstreamClient()
+        let pool = UpstreamPool(configuration: config, client: upstream, metrics: metrics)
+        var redis: RedisClient?
+        if let url = config.redisURL {
+            redis = RedisClient(configuration: try RedisConfiguration(url: url))
+        }
+        let cache = EmbeddingCache(shared: redis.map { RedisEmbeddingStore(client: $0) })
+        let queue: any BatchQueue
+        var embedded: EmbeddedBatchQueue?
+        if let redis {
+            queue = RedisBatchQueue(client: redis, settings: BatchQueueSettings())
+        } else {
+            let q = try EmbeddedBatchQueue(dataDirectory: settings.dataDir, settings: BatchQueueSettings())
+            embedded = q
+            queue = q
+        }
+        let core = PatternCore(configuration: config, pool: pool, cache: cache, queue: queue, metrics: metrics)
+        let consumer = "\(hostName())-\(getpid())"
+        let workers = config.registry.models.filter { $0.pattern != .realTime }.map {
+            BatchWorker(model: $0, core: core, consumer: consumer)
+        }
+        logger.info("core ready", metadata: [
+            "queue": "\(redis == nil ? "embedded" : "redis")", "cache": "\(redis == nil ? "local" : "local+redis")",
+            "models": "\(config.registry.names.joined(separator: ","))",
+        ])
+        return CoreAssembly(core: core, redis: redis, upstream: upstream, workers: workers, embeddedQueue: embedded)
+    }
+
+    /// `/ready`: Redis reachable when it is configured.
+    var readinessChecks: [@Sendable () async -> (name: String, problem: String?)] {
+        guard let redis else { return [] }
+        return [{ await redis.ping() ? ("redis", nil) : ("redis", "not reachable; serving from the local cache") }]
+    }
+
+    private static func hostName() -> String {
+        var buf = [CChar](repeating: 0, count: 256)
+        gethostname(&buf, buf.count)
+        let end = buf.firstIndex(of: 0) ?? buf.count
+        return String(decoding: buf[..<end].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
