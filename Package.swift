@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "HTTP1CodecTests", dependencies: ["HTTP1Codec", "GatewayHTTP"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "JSON", "Upstream", "Transport", "GatewayHTTP"]),
+        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "JSON", "Upstream", "Redis", "Transport", "GatewayHTTP"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis"]),
         .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "Transport", "GatewayHTTP"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "GatewayHTTP"]),

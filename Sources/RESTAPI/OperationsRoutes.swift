@@ -12,9 +12,8 @@ struct OperationsRoutes: Sendable {
         guard request.head.method == "GET" || request.head.method == "HEAD" else { return nil }
         switch request.head.path {
         case "/metrics":
-            var r = Reply(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
-                          body: Array(core.metricsRegistry.render().utf8))
-            return r
+            return Reply(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
+                         body: Array(core.metricsRegistry.render().utf8))
         case "/ready":
             var parts: [String] = []
             var ok = true
