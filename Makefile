@@ -70,3 +70,27 @@ bench: deps
 
 clean:
 	rm -rf .build .build-e2e $(VENV) .pytest_cache Tests/e2e/__pycache__ bench-results
+
+# make demo: release build, then the model simulator (nine models on 127.0.0.1:11400–11408) and the
+# gateway on :8000 pointed at it (config/gateway.yaml's defaults); Ctrl-C stops both.
+#   make demo SIM_ARGS="--latency-ms 20 --error-rate 0.05"   make demo ARGS="--log-level debug"
+SIM_BIN      := $(abspath $(BUILD_DIR))/release/pattern-upstream-sim
+SIM_ARGS     ?=
+SIM_HEALTH   ?= http://127.0.0.1:11408/health
+DEMO_PORT    ?= 8000
+.PHONY: demo
+demo: release
+	@sim=; gw=; \
+	stop() { trap - INT TERM EXIT; \
+	  for p in $$gw $$sim; do kill -TERM $$p 2>/dev/null || true; done; \
+	  wait 2>/dev/null || true; echo "demo: stopped"; }; \
+	trap stop INT TERM EXIT; \
+	$(SIM_BIN) $(SIM_ARGS) & sim=$$!; \
+	for i in $$(seq 1 100); do \
+	  curl -fsS -o /dev/null --max-time 1 $(SIM_HEALTH) 2>/dev/null && break; \
+	  kill -0 $$sim 2>/dev/null || { echo "demo: simulator exited"; exit 1; }; sleep 0.1; \
+	done; \
+	$(GATEWAY_BIN) --host 127.0.0.1 --port $(DEMO_PORT) $(ARGS) & gw=$$!; \
+	echo "demo: simulator pid $$sim, gateway pid $$gw on http://127.0.0.1:$(DEMO_PORT) — Ctrl-C stops both"; \
+	echo "  curl -s localhost:$(DEMO_PORT)/api/v1/external/phi3/embed -d '{\"text\":\"hello\"}' | head -c 200"; \
+	wait -n $$sim $$gw || true

@@ -61,8 +61,17 @@ struct PatternGatewayCommand: ParsableCommand {
             logger.critical("cannot start the core", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
-        let workerTasks = assembly.workers.map { worker in
+        var workerTasks = assembly.workers.map { worker in
             Task.detached { await worker.run() }
+        }
+        if let queue = assembly.embeddedQueue {
+            // Finished records past their retention leave the journal's state once a minute.
+            workerTasks.append(Task.detached {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(60))
+                    _ = try? queue.purgeExpired()
+                }
+            })
         }
         let router = RESTRouter(core: assembly.core, diagnostics: diagnostics, readinessChecks: assembly.readinessChecks)
         let server: HTTPServer

@@ -32,13 +32,13 @@ public final class BatchWorker: Sendable {
             // Jobs queued because the real-time path was down go as soon as it is back.
             let degradedReady = (core.stats[model.name]?.snapshot.degradedPending ?? 0) > 0
                 && core.pool.isAvailable(model.name) && failures == 0
-            if pending > 0 && (full || due || degradedReady) {
+            // A due flush claims even with nothing queued here: jobs a dead instance left
+            // processing only come back through a claim.
+            if due || (pending > 0 && (full || degradedReady)) {
                 let ok = await flushOnce(batchSize: batchSize)
                 lastFlush = core.clock.now()
                 failures = ok ? 0 : failures + 1
                 if ok && full { continue }  // more may be waiting
-            } else if due {
-                lastFlush = core.clock.now()
             }
             // Back off while the upstream keeps failing, so a dead model is not hammered.
             let wait = failures == 0 ? pollInterval : min(.seconds(30), pollInterval * (1 << min(failures, 7)))
