@@ -354,10 +354,13 @@ def test_patterns_status_has_every_field(gw):
 
 
 def test_queue_status_has_every_field(gw):
+    r = embed(gw.port, "imp", {"text": uniq("qs")})
+    assert r.status == 202, r
+    poll_batches(gw.port, [r.json()["batch_id"]], timeout=15)
     doc = get_json(gw.port, "/api/v1/external/batch/queue/status")
     qs = doc["queue_status"]
     assert {"total_jobs", "pending_jobs", "processing_jobs", "completed_jobs", "failed_jobs"} <= set(qs), qs
-    assert qs["completed_jobs"] >= 1, qs  # earlier tests of this module completed jobs
+    assert qs["completed_jobs"] >= 1 and qs["total_jobs"] >= qs["completed_jobs"], qs
     ps = doc["processing_stats"]
     assert {"avg_processing_time_seconds", "items_per_minute", "success_rate"} <= set(ps), ps
     mq = doc["model_queues"]
@@ -368,7 +371,11 @@ def test_queue_status_has_every_field(gw):
 
 
 def test_pattern_metrics_have_every_field(gw):
-    assert embed(gw.port, "general", {"text": uniq("pm")}).status == 200
+    text = uniq("pm")
+    assert embed(gw.port, "general", {"text": text}).status == 200
+    assert embed(gw.port, "general", {"text": text}).headers.get("x-cache") == "HIT"
+    for m in ("phi3", "mixtral", "hermes"):
+        assert embed(gw.port, m, {"text": uniq("pm")}).status in (200, 202)
     doc = get_json(gw.port, "/api/v1/external/patterns/metrics")
     models = doc["models"]
     for m in ("general", "phi3", "mixtral", "hermes"):
@@ -383,7 +390,13 @@ def test_pattern_metrics_have_every_field(gw):
 
 
 def test_prometheus_metrics(gw):
-    assert embed(gw.port, "general", {"text": uniq("prom")}).status == 200
+    text = uniq("prom")
+    assert embed(gw.port, "general", {"text": text}).status == 200
+    assert embed(gw.port, "general", {"text": text}).status == 200  # a hit
+    assert embed(gw.port, "phi3", {"text": text}).status == 200
+    q = embed(gw.port, "mixtral", {"text": text})
+    assert q.status == 202, q
+    poll_batches(gw.port, [q.json()["batch_id"]], timeout=15)
     r = http(gw.port, "GET", "/metrics")
     assert r.status == 200, r
     assert r.headers.get("content-type", "").startswith("text/plain"), r.headers
