@@ -3,17 +3,12 @@ import JSON
 
 /// JSON bodies of the external API (spec §3), written straight to bytes.
 enum ExternalEncoders {
-    static func completed(_ c: CompletedEmbedding, single: Bool) -> [UInt8] {
-        var w = JSONWriter(capacity: 256 + c.vectors.reduce(0) { $0 + $1.count * 12 })
+    /// `vectors` is the answer's `embedding` / `embeddings` value, already encoded (see `vectorsJSON`).
+    static func completed(_ c: CompletedEmbedding, single: Bool, vectors: [UInt8]) -> [UInt8] {
+        var w = JSONWriter(capacity: 256 + vectors.count)
         w.beginObject()
-        if single {
-            w.key("embedding"); floats(&w, c.vectors[0])
-        } else {
-            w.key("embeddings")
-            w.beginArray()
-            for v in c.vectors { floats(&w, v) }
-            w.endArray()
-        }
+        w.key(single ? "embedding" : "embeddings")
+        w.raw(vectors)
         w.key("model"); w.string(c.model)
         w.key("pattern"); w.string(c.pattern.rawValue)
         w.key("processing_mode"); w.string("real_time")
@@ -27,6 +22,19 @@ enum ExternalEncoders {
         w.key("processed_at"); w.string(c.processedAt.rfc3339)
         w.endObject()
         w.endObject()
+        return w.bytes
+    }
+
+    /// `[f, ...]` for one text, `[[f, ...], ...]` for several.
+    static func vectorsJSON(_ vectors: [[Float]], single: Bool) -> [UInt8] {
+        var w = JSONWriter(capacity: vectors.reduce(0) { $0 + $1.count * 12 } + 8)
+        if single {
+            floats(&w, vectors[0])
+        } else {
+            w.beginArray()
+            for v in vectors { floats(&w, v) }
+            w.endArray()
+        }
         return w.bytes
     }
 

@@ -50,6 +50,8 @@ public struct CompletedEmbedding: Sendable {
     public var urgent: Bool
     public var processedAt: UnixTime
     public var upstreamMs: Double
+    /// The embedding cache's key for these texts; front-ends may key their own encodings by it.
+    public var cacheKey: String
 }
 
 public struct QueuedEmbedding: Sendable {

@@ -124,7 +124,7 @@ public final class PatternCore: Sendable {
             model: model.name, pattern: model.pattern, vectors: lookup.vectors,
             processingTimeMs: Self.milliseconds(clock.now() - started), cached: lookup.cached,
             endpoint: lookup.cached && endpoint == "cache" ? "cache" : endpoint, urgent: urgent,
-            processedAt: wall.wallTime(), upstreamMs: Self.milliseconds(upstream))
+            processedAt: wall.wallTime(), upstreamMs: Self.milliseconds(upstream), cacheKey: key)
     }
 
     private func enqueue(_ model: ModelConfig, _ call: EmbedCall, urgent: Bool,
