@@ -13,11 +13,11 @@ struct SimulatorHandler: Sendable {
         let head = request.head
         switch (head.method, head.path) {
         case ("GET", "/health"):
-            let model = fixedModel ?? QueryParameter.value("model", in: head.query) ?? ""
+            let model = fixedModel ?? QueryString.value("model", in: head.query) ?? ""
             let failing = plan.behaviour(for: model).mode == "fail"
             writer.respond(status: failing ? 503 : 200)
         case ("GET", "/api/tags"):
-            let model = fixedModel ?? QueryParameter.value("model", in: head.query) ?? ""
+            let model = fixedModel ?? QueryString.value("model", in: head.query) ?? ""
             if plan.behaviour(for: model).mode == "fail" {
                 writer.respond(status: 503, headers: Self.json, body: Self.error("model unavailable", status: 503))
                 return
@@ -183,15 +183,5 @@ struct SimulatorHandler: Sendable {
         }
         if o["reset_counters"]?.boolValue == true { plan.resetCounters() }
         writer.respond(status: 200, headers: Self.json, body: JSON.serialize(controlState()))
-    }
-}
-
-enum QueryParameter {
-    static func value(_ name: String, in query: String) -> String? {
-        for pair in query.split(separator: "&") {
-            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            if kv.first.map(String.init) == name { return kv.count > 1 ? String(kv[1]) : "" }
-        }
-        return nil
     }
 }

@@ -29,8 +29,7 @@ enum StatusEncoders {
             case .bulkOnly:
                 var c = QueueCounts()
                 for m in models {
-                    let x = await core.queue.counts(model: m.name)
-                    c.pending += x.pending; c.processing += x.processing; c.completed += x.completed; c.failed += x.failed
+                    c += await core.queue.counts(model: m.name)
                 }
                 w.key("queued_batches"); w.number(c.pending)
                 w.key("processing_batches"); w.number(c.processing)
@@ -85,7 +84,7 @@ enum StatusEncoders {
         for m in queued {
             let c = await core.queue.counts(model: m.name)
             perModel.append((m.name, c))
-            total.pending += c.pending; total.processing += c.processing; total.completed += c.completed; total.failed += c.failed
+            total += c
         }
         let snaps = queued.compactMap { core.stats(for: $0.name) }
         let batches = snaps.reduce(0) { $0 + $1.batchesProcessed }

@@ -123,7 +123,7 @@ public final class PatternCore: Sendable {
         return CompletedEmbedding(
             model: model.name, pattern: model.pattern, vectors: lookup.vectors,
             processingTimeMs: Self.milliseconds(clock.now() - started), cached: lookup.cached,
-            endpoint: lookup.cached && endpoint == "cache" ? "cache" : endpoint, urgent: urgent,
+            endpoint: endpoint, urgent: urgent,
             processedAt: wall.wallTime(), upstreamMs: Self.milliseconds(upstream), cacheKey: key)
     }
 

@@ -68,4 +68,11 @@ public struct QueueCounts: Sendable, Equatable {
         self.completed = completed
         self.failed = failed
     }
+
+    public static func += (a: inout QueueCounts, b: QueueCounts) {
+        a.pending += b.pending
+        a.processing += b.processing
+        a.completed += b.completed
+        a.failed += b.failed
+    }
 }
