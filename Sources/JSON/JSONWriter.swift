@@ -91,6 +91,26 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    /// Fixed-point with exactly three decimals ("12.345"), for durations in milliseconds: formatting
+    /// a double's shortest form costs more than the rest of a cached answer. Values at or beyond
+    /// 1e15 in magnitude (never a duration) fall back to the shortest form.
+    public mutating func milliseconds(_ value: Double) {
+        guard value.isFinite, abs(value) < 1e15 else { return number(value) }
+        separate()
+        var thousandths = Int64((value * 1000).rounded())
+        if thousandths < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            thousandths = -thousandths
+        }
+        appendDecimal(Int(thousandths / 1000))
+        bytes.append(UInt8(ascii: "."))
+        let frac = Int(thousandths % 1000)
+        bytes.append(UInt8(ascii: "0") + UInt8(frac / 100))
+        bytes.append(UInt8(ascii: "0") + UInt8(frac / 10 % 10))
+        bytes.append(UInt8(ascii: "0") + UInt8(frac % 10))
+        needsComma = true
+    }
+
     /// The number's text as it is, e.g. an id too large for a double.
     public mutating func number(_ value: JSONNumber) {
         separate()
@@ -111,6 +131,14 @@ public struct JSONWriter: Sendable {
     }
 
     /// A fragment that is already JSON (a cached body, a pre-encoded value), copied unchecked.
+    /// The array overload is a single copy; the generic one would go element by element across
+    /// the module boundary.
+    public mutating func raw(_ json: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: json)
+        needsComma = true
+    }
+
     public mutating func raw(_ json: some Sequence<UInt8>) {
         separate()
         bytes.append(contentsOf: json)

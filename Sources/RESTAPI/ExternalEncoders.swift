@@ -12,7 +12,7 @@ enum ExternalEncoders {
         w.key("model"); w.string(c.model)
         w.key("pattern"); w.string(c.pattern.rawValue)
         w.key("processing_mode"); w.string("real_time")
-        w.key("processing_time_ms"); w.number(rounded(c.processingTimeMs))
+        w.key("processing_time_ms"); w.milliseconds(c.processingTimeMs)
         w.key("cached"); w.bool(c.cached)
         w.key("endpoint"); w.string(c.endpoint)
         w.key("metadata")

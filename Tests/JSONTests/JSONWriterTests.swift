@@ -44,6 +44,22 @@ struct JSONWriterTests {
         if value.isFinite { #expect(try JSON.parse(writer.bytes).doubleValue == value) }
     }
 
+    @Test(
+        "milliseconds have exactly three decimals, rounded; huge or non-finite values fall back",
+        arguments: [
+            (0, "0.000"), (0.0004, "0.000"), (0.0005, "0.001"), (1, "1.000"), (12.3456, "12.346"),
+            (-0.25, "-0.250"), (-1234.5, "-1234.500"), (999.9996, "1000.000"), (1e16, "1e+16"), (.nan, "null"),
+        ] as [(Double, String)])
+    func milliseconds(_ value: Double, expected: String) throws {
+        var writer = JSONWriter()
+        writer.beginArray()
+        writer.milliseconds(value)
+        writer.raw(Array("7".utf8))
+        writer.endArray()
+        #expect(text(writer) == "[\(expected),7]")
+        _ = try JSON.parse(writer.bytes)
+    }
+
     @Test("floats, ints and number text")
     func otherNumbers() {
         var writer = JSONWriter()

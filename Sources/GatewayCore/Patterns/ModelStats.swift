@@ -40,5 +40,6 @@ public final class ModelStats: Sendable {
 
     public var snapshot: Snapshot { state.withLock { $0 } }
 
-    func update(_ change: (inout Snapshot) -> Void) { state.withLock { change(&$0) } }
+    @discardableResult
+    func update<T>(_ change: (inout Snapshot) -> T) -> T { state.withLock { change(&$0) } }
 }

@@ -12,6 +12,7 @@ public final class PatternCore: Sendable {
     public let metricsRegistry: MetricsRegistry
     let metrics: CoreMetrics
     let stats: [String: ModelStats]
+    let series: [String: ModelSeries]
     let clock: any GatewayClock
     let wall: any WallClock
     let startedAt: GatewayInstant
@@ -30,6 +31,10 @@ public final class PatternCore: Sendable {
         self.metricsRegistry = metrics
         self.metrics = CoreMetrics(registry: metrics)
         self.stats = Dictionary(uniqueKeysWithValues: configuration.registry.models.map { ($0.name, ModelStats()) })
+        let coreMetrics = self.metrics
+        self.series = Dictionary(uniqueKeysWithValues: configuration.registry.models.map {
+            ($0.name, ModelSeries(model: $0, metrics: coreMetrics))
+        })
         self.clock = clock
         self.wall = wall
         self.startedAt = clock.now()
@@ -117,9 +122,14 @@ public final class PatternCore: Sendable {
             return r.vectors
         }
         let (endpoint, upstream) = served.withLock { $0 }
-        stats[model.name]?.update { lookup.cached ? ($0.cacheHits += 1) : ($0.cacheMisses += 1) }
-        (lookup.cached ? metrics.cacheHits : metrics.cacheMisses).inc(labels: [model.name])
-        if let s = stats[model.name]?.snapshot { metrics.cacheHitRatio.set(s.cacheHitRatio, labels: [model.name]) }
+        if let modelStats = stats[model.name], let modelSeries = series[model.name] {
+            let ratio = modelStats.update { s in
+                if lookup.cached { s.cacheHits += 1 } else { s.cacheMisses += 1 }
+                return s.cacheHitRatio
+            }
+            (lookup.cached ? modelSeries.cacheHits : modelSeries.cacheMisses).inc()
+            modelSeries.cacheHitRatio.set(ratio)
+        }
         return CompletedEmbedding(
             model: model.name, pattern: model.pattern, vectors: lookup.vectors,
             processingTimeMs: Self.milliseconds(clock.now() - started), cached: lookup.cached,
@@ -155,8 +165,10 @@ public final class PatternCore: Sendable {
 
     private func finish(_ model: ModelConfig, _ call: EmbedCall, started: GatewayInstant, outcome: String) {
         let took = clock.now() - started
-        metrics.requests.inc(labels: [model.name, model.pattern.rawValue, call.context.protocolName, outcome])
-        metrics.duration.observe(Self.seconds(took), labels: [model.name, model.pattern.rawValue])
+        if let modelSeries = series[model.name] {
+            modelSeries.requests(protocolName: call.context.protocolName, outcome: outcome).inc()
+            modelSeries.duration.observe(Self.seconds(took))
+        }
         stats[model.name]?.latency.observe(took)
         stats[model.name]?.update { s in
             s.requests += 1
