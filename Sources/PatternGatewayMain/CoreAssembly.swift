@@ -27,11 +27,13 @@ struct CoreAssembly {
         }
         let cache = EmbeddingCache(shared: redis.map { RedisEmbeddingStore(client: $0) })
         let queue: any BatchQueue
+        let queueSettings = BatchQueueSettings(maxQueuedPerModel: config.queueLimit)
         var embedded: EmbeddedBatchQueue?
         if let redis {
-            queue = RedisBatchQueue(client: redis, settings: BatchQueueSettings())
+            queue = RedisBatchQueue(client: redis, settings: queueSettings,
+                                    claimTimeout: .milliseconds(Int64(config.queueClaimTimeout * 1000)))
         } else {
-            let q = try EmbeddedBatchQueue(dataDirectory: settings.dataDir, settings: BatchQueueSettings())
+            let q = try EmbeddedBatchQueue(dataDirectory: settings.dataDir, settings: queueSettings)
             embedded = q
             queue = q
         }

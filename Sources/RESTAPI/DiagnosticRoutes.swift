@@ -1,9 +1,12 @@
+import GatewayCore
 import GatewayHTTP
+import JSON
 import Synchronization
 
 /// Routes for the live tests, off unless `--diagnostics` is given: a slow answer (to have
 /// requests in flight during a shutdown or a stream reset), an echo (to move bodies both ways),
-/// and counters that show whether a reset really cancelled the handler's work.
+/// counters that show whether a reset really cancelled the handler's work, and the search body
+/// decoder on its own (to measure and test the parse of a 384-float body apart from any store).
 struct DiagnosticRoutes: Sendable {
     static let maxSleepMilliseconds = 60_000
 
@@ -44,8 +47,37 @@ struct DiagnosticRoutes: Sendable {
             } catch {
                 return .error(APIError(code: "invalid_argument", message: "request body could not be read"), context)
             }
+        case ("POST", "/debug/decode-search"):
+            return await decodeSearch(request, context)
         default:
             return nil
+        }
+    }
+
+    /// Answers what was read: the vector's length and Euclidean norm (every element counts toward
+    /// it, so a test can check the parse against its own arithmetic), and the other fields.
+    private func decodeSearch(_ request: Request, _ context: RequestContext) async -> Reply {
+        do {
+            let body = try await request.body.collect(upTo: 16 << 20)
+            let f = try SearchBodyDecoder.decode(body)
+            var w = JSONWriter(capacity: 128)
+            w.beginObject()
+            if let v = f.queryVector {
+                var sum: Double = 0
+                for x in v { sum += Double(x) * Double(x) }
+                w.key("dimensions"); w.number(v.count)
+                w.key("norm"); w.number(sum.squareRoot())
+            }
+            if let q = f.query { w.key("query"); w.string(q) }
+            w.key("limit"); w.number(f.limit)
+            w.key("filter_keys"); w.number(f.filter.count)
+            if let t = f.scoreThreshold { w.key("score_threshold"); w.number(t) }
+            w.endObject()
+            return .json(200, w.bytes)
+        } catch let e as GatewayError {
+            return .error(APIError(e), context)
+        } catch {
+            return .error(APIError(GatewayError(.payloadTooLarge, "the request body is too large")), context)
         }
     }
 }

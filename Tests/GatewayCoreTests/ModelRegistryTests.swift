@@ -46,6 +46,8 @@ struct ModelRegistryTests {
         var patterns = ModelsFileSection.Patterns()
         patterns.hybridUrgentThreshold = 7
         patterns.retryAttempts = 1
+        patterns.queueLimit = 500
+        patterns.queueClaimTimeout = 120
         section.patterns = patterns
         let env = [
             "GENERAL_ENDPOINT": "http://127.0.0.1:9001, http://127.0.0.1:9002",
@@ -55,6 +57,7 @@ struct ModelRegistryTests {
             "BULK_BATCH_SIZE": "40",
             "PATTERN_CACHE_TTL": "60",
             "REDIS_URL": "redis://127.0.0.1:6390",
+            "PATTERN_QUEUE_CLAIM_TIMEOUT": "7.5",
         ]
         let c = try CoreConfiguration.load(file: section, fileName: "g.yaml", environment: env)
         let p = try #require(c.registry.model(named: "phi3"))
@@ -69,6 +72,9 @@ struct ModelRegistryTests {
         #expect(c.retryAttempts == 2)
         #expect(c.redisURL == "redis://127.0.0.1:6390")
         #expect(c.qdrantURL == nil)
+        #expect(c.queueLimit == 500)
+        #expect(c.queueClaimTimeout == 7.5)
+        #expect(CoreConfiguration().queueLimit == 10_000 && CoreConfiguration().queueClaimTimeout == 60)
     }
 
     @Test("bad values name the file, the key and the reason", arguments: [
@@ -98,6 +104,9 @@ struct ModelRegistryTests {
         ("PATTERN_RETRY_ATTEMPTS", "50", "between 0 and 10"),
         ("MIXTRAL_ENDPOINT", "127.0.0.1:11400", "not an http(s) URL"),
         ("BULK_BATCH_SIZE", "0", "between 1 and 10000"),
+        ("PATTERN_QUEUE_LIMIT", "0", "between 1 and 10000000"),
+        ("PATTERN_QUEUE_LIMIT", "lots", "not an integer"),
+        ("PATTERN_QUEUE_CLAIM_TIMEOUT", "-3", "greater than 0"),
     ])
     func environmentErrors(_ variable: String, _ value: String, _ reason: String) {
         #expect {

@@ -144,4 +144,18 @@ def test_queue_full_is_429_with_retry_after(fresh_sim, gateways):
     sim.control(model="mixtral", mode="recover")
 
 
+def test_queue_limit_is_configurable(fresh_sim, gateways):
+    """PATTERN_QUEUE_LIMIT=100: mixtral hangs, its worker holds one batch (50), so between 100 and
+    150 of 200 jobs are accepted and the rest are refused with queue_full."""
+    sim = fresh_sim
+    sim.control(model="mixtral", mode="hang")
+    gw = gateways.start(gateway_env(sim, BULK_PROCESSING_INTERVAL=3600, PATTERN_QUEUE_LIMIT=100))
+    statuses = [embed(gw.port, "mixtral", {"text": f"ql-{i}"}).status for i in range(200)]
+    accepted = statuses.count(202)
+    assert set(statuses) <= {202, 429}, statuses
+    assert 100 <= accepted <= 100 + MIXTRAL_BATCH, accepted
+    assert statuses[-1] == 429
+    sim.control(model="mixtral", mode="recover")
+
+
 MIXTRAL_BATCH = 50

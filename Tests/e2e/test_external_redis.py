@@ -64,12 +64,12 @@ def test_second_instance_finishes_the_jobs_of_a_killed_one(fresh_sim, redis_serv
 def test_kill_9_with_100_jobs_some_claimed_then_another_instance_completes_each_once(fresh_sim, redis_server,
                                                                                       gateways):
     """A claims a full batch (50 texts) from the stream while mixtral hangs, and is killed with it
-    pending in its consumer's list. B must claim those after the claim timeout (60 s in this
-    build) and queue the other 50 normally. The simulator counts texts only when it answers, and a
+    pending in its consumer's list. B must claim those after the claim timeout
+    (PATTERN_QUEUE_CLAIM_TIMEOUT, 5 s here; 60 s by default) and queue the other 50 normally. The simulator counts texts only when it answers, and a
     hung call never answers, so the mixtral text count must end at exactly 100: once each."""
     sim = fresh_sim
     sim.control(model="mixtral", mode="hang")
-    a = gateways.start(gateway_env(sim, redis_server, BULK_PROCESSING_INTERVAL=3600))
+    a = gateways.start(gateway_env(sim, redis_server, BULK_PROCESSING_INTERVAL=3600, PATTERN_QUEUE_CLAIM_TIMEOUT=5))
     jobs = []
     tag = uuid.uuid4().hex[:8]
     for i in range(100):
@@ -80,8 +80,8 @@ def test_kill_9_with_100_jobs_some_claimed_then_another_instance_completes_each_
     time.sleep(0.5)  # let A's worker claim its full batch
     gateways.kill9(a)
     sim.control(model="mixtral", mode="recover")
-    b = gateways.start(gateway_env(sim, redis_server, BULK_PROCESSING_INTERVAL=1))
-    recs = poll_batches(b.port, [j for j, _ in jobs], timeout=90, interval=0.5)
+    b = gateways.start(gateway_env(sim, redis_server, BULK_PROCESSING_INTERVAL=1, PATTERN_QUEUE_CLAIM_TIMEOUT=5))
+    recs = poll_batches(b.port, [j for j, _ in jobs], timeout=30, interval=0.5)
     time.sleep(1.5)
     assert sim.counters("mixtral")["texts"] == 100, sim.counters("mixtral")
     want = sim.vectors("mixtral", [t for _, t in jobs])

@@ -48,6 +48,8 @@ extension CoreConfiguration {
             if let v = p.retryAttempts { retryAttempts = try Self.range(v, 0...10, file, "patterns.retry_attempts") }
             if let v = p.circuitBreakerThreshold { circuitBreakerThreshold = try Self.range(v, 1...10000, file, "patterns.circuit_breaker_threshold") }
             if let v = p.breakerCooldown { breakerCooldown = try Self.positive(v, file, "patterns.breaker_cooldown") }
+            if let v = p.queueLimit { queueLimit = try Self.range(v, 1...10_000_000, file, "patterns.queue_limit") }
+            if let v = p.queueClaimTimeout { queueClaimTimeout = try Self.positive(v, file, "patterns.queue_claim_timeout") }
             if let v = p.cacheTTL { setCacheTTL(try Self.range(v, 0...(30 * 86400), file, "patterns.cache_ttl")) }
             if let v = p.redisURL, !v.isEmpty { redisURL = v }
             if let v = p.qdrantURL, !v.isEmpty { qdrantURL = v }
@@ -76,6 +78,12 @@ extension CoreConfiguration {
         }
         if let v = env["PATTERN_BREAKER_COOLDOWN"] {
             breakerCooldown = try Self.positive(Self.double(v, file, "PATTERN_BREAKER_COOLDOWN"), file, "PATTERN_BREAKER_COOLDOWN")
+        }
+        if let v = env["PATTERN_QUEUE_LIMIT"], !v.isEmpty {
+            queueLimit = try Self.range(Self.int(v, file, "PATTERN_QUEUE_LIMIT"), 1...10_000_000, file, "PATTERN_QUEUE_LIMIT")
+        }
+        if let v = env["PATTERN_QUEUE_CLAIM_TIMEOUT"], !v.isEmpty {
+            queueClaimTimeout = try Self.positive(Self.double(v, file, "PATTERN_QUEUE_CLAIM_TIMEOUT"), file, "PATTERN_QUEUE_CLAIM_TIMEOUT")
         }
         if let v = env["PATTERN_CACHE_TTL"], !v.isEmpty {
             setCacheTTL(try Self.range(Self.int(v, file, "PATTERN_CACHE_TTL"), 0...(30 * 86400), file, "PATTERN_CACHE_TTL"))

@@ -13,6 +13,11 @@ public struct CoreConfiguration: Sendable, Equatable {
     public var circuitBreakerThreshold = 10
     /// Seconds an open breaker waits before a probe; doubles per re-trip up to 300.
     public var breakerCooldown: Double = 30
+    /// Queued jobs per model before an enqueue is refused with 429 `queue_full`.
+    public var queueLimit = 10_000
+    /// Seconds a job may stay claimed by an instance (Redis mode) before a live one takes it
+    /// over: longer than the slowest batch, shorter than the wait users accept after a crash.
+    public var queueClaimTimeout: Double = 60
     public var redisURL: String?
     public var qdrantURL: String?
 

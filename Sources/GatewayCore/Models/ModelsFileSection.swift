@@ -41,6 +41,8 @@ public struct ModelsFileSection: Decodable, Sendable {
         public var retryAttempts: Int?
         public var circuitBreakerThreshold: Int?
         public var breakerCooldown: Double?
+        public var queueLimit: Int?
+        public var queueClaimTimeout: Double?
         public var cacheTTL: Int?
         public var redisURL: String?
         public var qdrantURL: String?
@@ -55,6 +57,8 @@ public struct ModelsFileSection: Decodable, Sendable {
             case retryAttempts = "retry_attempts"
             case circuitBreakerThreshold = "circuit_breaker_threshold"
             case breakerCooldown = "breaker_cooldown"
+            case queueLimit = "queue_limit"
+            case queueClaimTimeout = "queue_claim_timeout"
             case cacheTTL = "cache_ttl"
             case redisURL = "redis_url"
             case qdrantURL = "qdrant_url"

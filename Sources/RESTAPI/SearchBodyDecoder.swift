@@ -1,0 +1,97 @@
+import GatewayCore
+import JSON
+
+/// Reads a vector search body (spec §3, "Vector patterns"):
+/// `{"query_vector": [...], "query": "text", "limit": 10, "filter": {"key": "value"}, "score_threshold": 0.5}`.
+/// The vector goes straight from the bytes into floats (no token or String per element): a
+/// 384-float body is the gateway's most common large input.
+enum SearchBodyDecoder {
+    static let maxLimit = 1000
+    /// The largest vector any model of the spec produces is 4,096 values; this leaves room.
+    static let maxDimensions = 65_536
+
+    struct Fields {
+        var queryVector: [Float]?
+        var query: String?
+        var limit = 10
+        /// Exact matches on payload keys; scalar values only.
+        var filter: [(key: String, value: JSONValue)] = []
+        var scoreThreshold: Double?
+    }
+
+    static func decode(_ body: [UInt8]) throws(GatewayError) -> Fields {
+        var f = Fields()
+        do {
+            var r = JSONReader(body)
+            guard try r.next() == .beginObject else {
+                throw GatewayError.invalid("the body must be a JSON object", field: "body")
+            }
+            while case .key(let key) = try r.next() {
+                switch key {
+                case "query_vector":
+                    f.queryVector = try vector(&r)
+                case "query":
+                    guard case .string(let s) = try r.next() else { throw GatewayError.invalid("query must be a string", field: "query") }
+                    f.query = s
+                case "limit":
+                    guard case .number(let n) = try r.next(), let i = n.int, (1...maxLimit).contains(i) else {
+                        throw GatewayError.invalid("limit must be an integer from 1 to \(maxLimit)", field: "limit")
+                    }
+                    f.limit = i
+                case "filter":
+                    f.filter = try filter(&r)
+                case "score_threshold":
+                    guard case .number(let n) = try r.next(), n.double.isFinite else {
+                        throw GatewayError.invalid("score_threshold must be a number", field: "score_threshold")
+                    }
+                    f.scoreThreshold = n.double
+                default:
+                    try r.skipValue()
+                }
+            }
+            guard try r.next() == .end else { throw GatewayError.invalid("unexpected data after the JSON object", field: "body") }
+        } catch let e as GatewayError {
+            throw e
+        } catch let e as JSONError {
+            throw GatewayError(.invalidArgument, "the body is not valid JSON: \(e)", details: [("field", "body")])
+        } catch {
+            throw GatewayError(.invalidArgument, "the body could not be read", details: [("field", "body")])
+        }
+        if f.queryVector != nil && f.query != nil { throw .invalid("send either query_vector or query, not both", field: "query") }
+        if f.queryVector == nil && f.query == nil { throw .invalid("query_vector or query is required", field: "query_vector") }
+        if f.query?.isEmpty == true { throw .invalid("query must not be empty", field: "query") }
+        return f
+    }
+
+    private static func vector(_ r: inout JSONReader) throws(GatewayError) -> [Float] {
+        let v: [Float]
+        do {
+            v = try r.readFloatArray(maxCount: maxDimensions)
+        } catch {
+            throw GatewayError.invalid("query_vector must be an array of at most \(maxDimensions) numbers within the float range: \(error)",
+                                       field: "query_vector")
+        }
+        guard !v.isEmpty else { throw GatewayError.invalid("query_vector must not be empty", field: "query_vector") }
+        return v
+    }
+
+    private static func filter(_ r: inout JSONReader) throws -> [(key: String, value: JSONValue)] {
+        guard try r.next() == .beginObject else {
+            throw GatewayError.invalid("filter must be an object of payload keys and values", field: "filter")
+        }
+        var pairs: [(key: String, value: JSONValue)] = []
+        while case .key(let key) = try r.next() {
+            let value: JSONValue
+            switch try r.next() {
+            case .string(let s): value = .string(s)
+            case .number(let n): value = .number(n)
+            case .bool(let b): value = .bool(b)
+            case .null: value = .null
+            default:
+                throw GatewayError.invalid("filter.\(key) must be a string, number, boolean or null", field: "filter.\(key)")
+            }
+            pairs.append((key, value))
+        }
+        return pairs
+    }
+}
