@@ -61,10 +61,20 @@ let package = Package(
         .target(
             name: "RESTAPI",
             dependencies: ["GatewayHTTP", "GatewayCore", "JSON"]),
+        // Protobuf wire format (proto3): a writer and a bounds-checked reader; no I/O, no codegen.
+        .target(name: "Protobuf"),
+        // The messages of Protos/gateway.proto and grpc/health/v1/health.proto, coded by hand.
+        .target(name: "GatewayProto", dependencies: ["Protobuf"]),
+        // Server reflection (v1alpha and v1): the .proto files as FileDescriptorProtos, and answers.
+        .target(name: "GRPCReflection", dependencies: ["Protobuf"]),
+        // The gRPC front-end: framing, status, deadlines, PatternService and Health over the core.
+        .target(
+            name: "GRPCAPI",
+            dependencies: ["GatewayHTTP", "GatewayCore", "Protobuf", "GatewayProto", "GRPCReflection"]),
         .executableTarget(
             name: "PatternGatewayMain",
             dependencies: [
-                "Transport", "RESTAPI", "GatewayHTTP", "GatewayCore", "Upstream", "Redis", "HTTP1Codec", "TLS", "CLinux",
+                "Transport", "RESTAPI", "GRPCAPI", "GatewayHTTP", "GatewayCore", "Upstream", "Redis", "HTTP1Codec", "TLS", "CLinux",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -78,6 +88,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // What the front-ends' tests share (a recording ResponseWriter); never part of a product.
+        .target(name: "GatewayTestSupport", dependencies: ["GatewayHTTP"], path: "Tests/Support"),
         .testTarget(name: "GatewayHTTPTests", dependencies: ["GatewayHTTP"]),
         .testTarget(name: "HTTP1CodecTests", dependencies: ["HTTP1Codec", "GatewayHTTP"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),
@@ -86,6 +98,10 @@ let package = Package(
         .testTarget(name: "RedisTests", dependencies: ["Redis"]),
         .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "Transport", "GatewayHTTP"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "GatewayHTTP"]),
-        .testTarget(name: "RESTAPITests", dependencies: ["RESTAPI", "GatewayHTTP", "GatewayCore"]),
+        .testTarget(name: "RESTAPITests", dependencies: ["RESTAPI", "GatewayHTTP", "GatewayCore", "GatewayTestSupport"]),
+        // Resources/ holds the Python side of the differential tests (run with the .venv interpreter).
+        .testTarget(name: "ProtobufTests", dependencies: ["Protobuf", "GatewayProto"], exclude: ["Resources"]),
+        .testTarget(name: "GRPCReflectionTests", dependencies: ["GRPCReflection", "Protobuf"], exclude: ["Resources"]),
+        .testTarget(name: "GRPCAPITests", dependencies: ["GRPCAPI", "GatewayHTTP", "GatewayCore", "Protobuf", "GatewayProto", "GatewayTestSupport"]),
     ]
 )

@@ -17,6 +17,7 @@ struct FileConfiguration: Decodable {
         var shutdownTimeout: Double?
         var maxHeaderBytes: Int?
         var maxBodyBytes: Int?
+        var grpcMaxMessageBytes: Int?
         var dataDir: String?
 
         enum CodingKeys: String, CodingKey {
@@ -31,6 +32,7 @@ struct FileConfiguration: Decodable {
             case shutdownTimeout = "shutdown_timeout"
             case maxHeaderBytes = "max_header_bytes"
             case maxBodyBytes = "max_body_bytes"
+            case grpcMaxMessageBytes = "grpc_max_message_bytes"
             case dataDir = "data_dir"
         }
     }

@@ -32,6 +32,7 @@ struct GatewaySettings {
     var server = ServerConfiguration()
     var shutdownTimeout: Double = 10
     var dataDir = "./data"
+    var grpcMaxMessageBytes = 4 << 20
     var configFile: String?
     var core = CoreConfiguration()
 
@@ -98,6 +99,10 @@ struct GatewaySettings {
             throw ConfigurationError(file: where_, key: "server.max_body_bytes", reason: "must not be negative")
         }
         s.server.http1Limits = HTTP1Limits(maxHeaderBytes: headerBytes, maxBodyBytes: bodyBytes)
+        s.grpcMaxMessageBytes = c.grpcMaxMessageBytes ?? f?.grpcMaxMessageBytes ?? s.grpcMaxMessageBytes
+        guard s.grpcMaxMessageBytes >= 1024 else {
+            throw ConfigurationError(file: where_, key: "server.grpc_max_message_bytes", reason: "must be at least 1024")
+        }
         s.dataDir = c.dataDir ?? env["GATEWAY_DATA_DIR"] ?? f?.dataDir ?? s.dataDir
         s.core = try CoreConfiguration.load(file: file.coreSection, fileName: where_, environment: env.values)
         return s

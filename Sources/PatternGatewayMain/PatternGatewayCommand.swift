@@ -4,6 +4,7 @@ import Glibc
 import ArgumentParser
 import CLinux
 import GatewayHTTP
+import GRPCAPI
 import Logging
 import RESTAPI
 import TLS
@@ -33,6 +34,7 @@ struct PatternGatewayCommand: ParsableCommand {
     @Option(help: "Seconds an idle keep-alive connection stays open (default 60).") var idleTimeout: Double?
     @Option(help: "Largest request head in bytes (default 65536; over it: 431).") var maxHeaderBytes: Int?
     @Option(help: "Largest request body in bytes (default 16777216; over it: 413).") var maxBodyBytes: Int?
+    @Option(help: "Largest gRPC message in bytes (default 4194304; over it: RESOURCE_EXHAUSTED).") var grpcMaxMessageBytes: Int?
     @Flag(help: "Serve /debug/sleep and /debug/echo (for tests).") var diagnostics = false
 
     func run() throws {
@@ -74,11 +76,16 @@ struct PatternGatewayCommand: ParsableCommand {
             })
         }
         let router = RESTRouter(core: assembly.core, diagnostics: diagnostics, readinessChecks: assembly.readinessChecks)
+        let grpc = GRPCServer(core: assembly.core, maxMessageBytes: settings.grpcMaxMessageBytes)
         let server: HTTPServer
         let ports: HTTPServer.BoundPorts
         do {
             server = try HTTPServer(configuration: settings.server, logger: logger) { request, writer in
-                await router.handle(request, writer)
+                if GRPCServer.accepts(request.head) {
+                    await grpc.handle(request, writer)
+                } else {
+                    await router.handle(request, writer)
+                }
             }
             ports = try server.start()
         } catch {

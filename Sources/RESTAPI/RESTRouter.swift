@@ -7,6 +7,7 @@ public struct RESTRouter: Sendable {
     private let diagnostics: DiagnosticRoutes?
     private let external: ExternalRoutes?
     private let operations: OperationsRoutes?
+    private let vectors: VectorRoutes?
 
     /// `diagnostics` turns on the `/debug/...` routes the live tests use. Without a core only
     /// `/health` (and the diagnostics) answer.
@@ -15,6 +16,7 @@ public struct RESTRouter: Sendable {
         self.diagnostics = diagnostics ? DiagnosticRoutes() : nil
         self.external = core.map { ExternalRoutes(core: $0) }
         self.operations = core.map { OperationsRoutes(core: $0, readinessChecks: readinessChecks) }
+        self.vectors = core.map { VectorRoutes(core: $0) }
     }
 
     public func handle(_ request: Request, _ writer: any ResponseWriter) async {
@@ -42,6 +44,9 @@ public struct RESTRouter: Sendable {
                 return reply
             }
             if let operations, let reply = await operations.route(request, context) {
+                return reply
+            }
+            if let vectors, let reply = await vectors.route(request, context) {
                 return reply
             }
             if let diagnostics, let reply = await diagnostics.route(request, context) {

@@ -6,7 +6,7 @@ import JSON
 /// The vector goes straight from the bytes into floats (no token or String per element): a
 /// 384-float body is the gateway's most common large input.
 enum SearchBodyDecoder {
-    static let maxLimit = 1000
+    static let maxLimit = VectorChecks.maxLimit
     /// The largest vector any model of the spec produces is 4,096 values; this leaves room.
     static let maxDimensions = 65_536
 
@@ -14,8 +14,9 @@ enum SearchBodyDecoder {
         var queryVector: [Float]?
         var query: String?
         var limit = 10
-        /// Exact matches on payload keys; scalar values only.
-        var filter: [(key: String, value: JSONValue)] = []
+        /// Exact matches on payload keys. Strings only: payloads are maps of strings on every
+        /// protocol (gRPC's `map<string, string>`), so a number could never match.
+        var filter: [String: String] = [:]
         var scoreThreshold: Double?
     }
 
@@ -41,7 +42,7 @@ enum SearchBodyDecoder {
                 case "filter":
                     f.filter = try filter(&r)
                 case "score_threshold":
-                    guard case .number(let n) = try r.next(), n.double.isFinite else {
+                    guard case .number(let n) = try r.next(), n.float.isFinite else {
                         throw GatewayError.invalid("score_threshold must be a number", field: "score_threshold")
                     }
                     f.scoreThreshold = n.double
@@ -75,22 +76,17 @@ enum SearchBodyDecoder {
         return v
     }
 
-    private static func filter(_ r: inout JSONReader) throws -> [(key: String, value: JSONValue)] {
+    /// The reader rejects duplicate keys, so each key is set once.
+    private static func filter(_ r: inout JSONReader) throws -> [String: String] {
         guard try r.next() == .beginObject else {
-            throw GatewayError.invalid("filter must be an object of payload keys and values", field: "filter")
+            throw GatewayError.invalid("filter must be an object of payload keys and string values", field: "filter")
         }
-        var pairs: [(key: String, value: JSONValue)] = []
+        var pairs: [String: String] = [:]
         while case .key(let key) = try r.next() {
-            let value: JSONValue
-            switch try r.next() {
-            case .string(let s): value = .string(s)
-            case .number(let n): value = .number(n)
-            case .bool(let b): value = .bool(b)
-            case .null: value = .null
-            default:
-                throw GatewayError.invalid("filter.\(key) must be a string, number, boolean or null", field: "filter.\(key)")
+            guard case .string(let s) = try r.next() else {
+                throw GatewayError.invalid("filter.\(key) must be a string (payload values are strings)", field: "filter.\(key)")
             }
-            pairs.append((key, value))
+            pairs[key] = s
         }
         return pairs
     }

@@ -1,4 +1,5 @@
 import GatewayHTTP
+import GatewayTestSupport
 import Synchronization
 import Testing
 

@@ -1,4 +1,5 @@
 import GatewayHTTP
+import GatewayTestSupport
 import RESTAPI
 import Testing
 

@@ -14,7 +14,16 @@ public final class EmbeddingCache: Sendable {
     private let local: LRUCache<[[Float]]>
     private let shared: (any SharedEmbeddingStore)?
     private let clock: any GatewayClock
-    private let inFlight = Mutex<[String: Task<[[Float]], any Error>]>([:])
+    private let inFlight = Mutex<[String: Flight]>([:])
+    private let flightIDs = Atomic<UInt64>(0)
+
+    /// One shared load and how many callers wait for it: when the last one is cancelled the load
+    /// is cancelled too (its upstream transfer aborted), since nobody is left to answer.
+    private struct Flight {
+        let id: UInt64
+        let task: Task<Lookup, any Error>
+        var waiters: Int
+    }
 
     public init(byteBudget: Int = 256 << 20, shared: (any SharedEmbeddingStore)? = nil,
                 clock: any GatewayClock = SystemClock()) {
@@ -40,40 +49,65 @@ public final class EmbeddingCache: Sendable {
         if ttlSeconds > 0, let hit = local.get(key, now: clock.now()) {
             return Lookup(vectors: hit, cached: true)
         }
-        enum Role { case leader(Task<[[Float]], any Error>), follower(Task<[[Float]], any Error>) }
-        let role: Role = inFlight.withLock { map in
-            if let running = map[key] { return .follower(running) }
-            let task = Task<[[Float]], any Error> { [shared] in
+        let (id, task) = inFlight.withLock { map -> (UInt64, Task<Lookup, any Error>) in
+            if var running = map[key] {
+                running.waiters += 1
+                map[key] = running
+                return (running.id, running.task)
+            }
+            let id = flightIDs.wrappingAdd(1, ordering: .relaxed).newValue
+            // The load stores its own result, so it lands in the cache even if every caller left.
+            let task = Task<Lookup, any Error> { [self] in
+                defer { endFlight(key, id) }
                 if ttlSeconds > 0, let shared, let found = await shared.get(key) {
-                    throw SharedHit(vectors: found)
+                    store(key, found, ttlSeconds: ttlSeconds, shareToo: false)
+                    return Lookup(vectors: found, cached: true)
                 }
-                return try await load()
-            }
-            map[key] = task
-            return .leader(task)
-        }
-        switch role {
-        case .follower(let task):
-            do {
-                return Lookup(vectors: try await task.value, cached: false)
-            } catch let hit as SharedHit {
-                return Lookup(vectors: hit.vectors, cached: true)
-            } catch {
-                throw Self.gatewayError(error)
-            }
-        case .leader(let task):
-            defer { _ = inFlight.withLock { $0.removeValue(forKey: key) } }
-            do {
-                let vectors = try await task.value
+                let vectors = try await load()
                 store(key, vectors, ttlSeconds: ttlSeconds, shareToo: true)
                 return Lookup(vectors: vectors, cached: false)
-            } catch let hit as SharedHit {
-                store(key, hit.vectors, ttlSeconds: ttlSeconds, shareToo: false)
-                return Lookup(vectors: hit.vectors, cached: true)
-            } catch {
-                throw Self.gatewayError(error)
             }
+            map[key] = Flight(id: id, task: task, waiters: 1)
+            return (id, task)
         }
+        let waiter = Waiter()
+        let result = await withTaskCancellationHandler {
+            await task.result
+        } onCancel: {
+            if waiter.leave() { self.leave(key, id) }
+        }
+        if waiter.leave() { leave(key, id) }
+        switch result {
+        case .success(let lookup): return lookup
+        case .failure(let error): throw Self.gatewayError(error)
+        }
+    }
+
+    /// A caller stopped waiting; the last one out cancels the load.
+    private func leave(_ key: String, _ id: UInt64) {
+        let orphaned = inFlight.withLock { map -> Task<Lookup, any Error>? in
+            guard var f = map[key], f.id == id else { return nil }
+            f.waiters -= 1
+            guard f.waiters == 0 else {
+                map[key] = f
+                return nil
+            }
+            map[key] = nil
+            return f.task
+        }
+        orphaned?.cancel()
+    }
+
+    private func endFlight(_ key: String, _ id: UInt64) {
+        inFlight.withLock { map in
+            if map[key]?.id == id { map[key] = nil }
+        }
+    }
+
+    /// Leaves once, whether by cancellation or by the answer arriving.
+    private final class Waiter: Sendable {
+        private let left = Atomic<Bool>(false)
+        func leave() -> Bool { !left.exchange(true, ordering: .relaxed) }
     }
 
     /// Drops every local entry of `model` (shared entries expire by TTL).
@@ -92,10 +126,6 @@ public final class EmbeddingCache: Sendable {
             // Not awaited by the caller: the answer does not wait for the shared write.
             Task { await shared.set(key, vectors, ttlSeconds: ttlSeconds) }
         }
-    }
-
-    private struct SharedHit: Error {
-        let vectors: [[Float]]
     }
 
     private static func gatewayError(_ error: any Error) -> GatewayError {

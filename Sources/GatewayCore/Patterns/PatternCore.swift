@@ -10,6 +10,10 @@ public final class PatternCore: Sendable {
     public let cache: EmbeddingCache
     public let queue: any BatchQueue
     public let metricsRegistry: MetricsRegistry
+    /// Points per model: the embedded store, or (later) Qdrant.
+    public let vectorStore: any VectorStore
+    /// The search-result cache and the vector statistics (see PatternCore+Vectors).
+    let vectors: VectorRuntime
     let metrics: CoreMetrics
     let stats: [String: ModelStats]
     let series: [String: ModelSeries]
@@ -22,13 +26,16 @@ public final class PatternCore: Sendable {
     public let maxTexts = 2048
 
     public init(configuration: CoreConfiguration, pool: UpstreamPool, cache: EmbeddingCache, queue: any BatchQueue,
-                metrics: MetricsRegistry, clock: any GatewayClock = SystemClock(), wall: any WallClock = SystemWallClock()) {
+                metrics: MetricsRegistry, clock: any GatewayClock = SystemClock(), wall: any WallClock = SystemWallClock(),
+                vectorStore: any VectorStore = EmbeddedVectorStore()) {
         self.configuration = configuration
         self.router = PatternRouter(urgentThreshold: configuration.hybridUrgentThreshold)
         self.pool = pool
         self.cache = cache
         self.queue = queue
         self.metricsRegistry = metrics
+        self.vectorStore = vectorStore
+        self.vectors = VectorRuntime(models: configuration.registry.models.map(\.name), registry: metrics)
         self.metrics = CoreMetrics(registry: metrics)
         self.stats = Dictionary(uniqueKeysWithValues: configuration.registry.models.map { ($0.name, ModelStats()) })
         let coreMetrics = self.metrics

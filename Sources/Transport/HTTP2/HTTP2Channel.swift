@@ -98,6 +98,9 @@ final class HTTP2Channel: ConnectionProtocolHandler, ResponseSink {
         case ":path": s.path = v
         case ":authority": s.authority = v
         case ":scheme": break
+        case "content-type":
+            s.isGRPC = v.hasPrefix("application/grpc")
+            s.headers.add(n, v)
         default: s.headers.add(n, v)
         }
         return 0
@@ -136,7 +139,9 @@ final class HTTP2Channel: ConnectionProtocolHandler, ResponseSink {
         }
         s.bodyBytes += data.count
         let limit = connection.configuration.maxBodyBytes
-        if s.bodyBytes > limit {
+        // A gRPC stream is bounded per message by the gRPC layer (RESOURCE_EXHAUSTED), not in
+        // total: a client-streaming upload may run far past any single body limit.
+        if s.bodyBytes > limit && !s.isGRPC {
             s.rejectStatus = 413
             _ = nghttp2_session_consume(session, streamID, data.count)
             body.fail(RequestBody.TooLarge(limit: limit))

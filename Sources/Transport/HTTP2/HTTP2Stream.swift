@@ -12,6 +12,8 @@ final class HTTP2Stream {
     var rejectStatus: Int?
     var body: RequestBody?
     var bodyBytes = 0
+    /// `content-type: application/grpc…`: no total body limit (see `onData`).
+    var isGRPC = false
     /// The client sent END_STREAM.
     var requestEnded = false
     /// Body bytes received but not yet read by the handler; the flow-control window stays

@@ -101,6 +101,49 @@ struct EmbeddingCacheTests {
         #expect(!after.cached)
     }
 
+    /// A load that waits until cancelled and records that it was.
+    final class HangingLoader: Sendable {
+        let started = Atomic<Int>(0)
+        let cancelled = Atomic<Int>(0)
+
+        func load() async throws(GatewayError) -> [[Float]] {
+            started.add(1, ordering: .relaxed)
+            do {
+                try await Task.sleep(for: .seconds(30))
+            } catch {
+                cancelled.add(1, ordering: .relaxed)
+                throw GatewayError(.unavailable, "cancelled")
+            }
+            return [[1]]
+        }
+    }
+
+    static func waitUntil(_ condition: () -> Bool) async {
+        for _ in 0..<400 where !condition() { try? await Task.sleep(for: .milliseconds(5)) }
+    }
+
+    @Test func theLastWaiterLeavingCancelsTheLoadButOneLeavingDoesNot() async throws {
+        let cache = EmbeddingCache()
+        let loader = HangingLoader()
+        let key = EmbeddingCache.key(model: "general", texts: ["hang"])
+        let first = Task { try await cache.vectors(forKey: key, ttlSeconds: 60) { () async throws(GatewayError) in try await loader.load() } }
+        await Self.waitUntil { loader.started.load(ordering: .relaxed) == 1 }
+        let second = Task { try await cache.vectors(forKey: key, ttlSeconds: 60) { () async throws(GatewayError) in try await loader.load() } }
+        try await Task.sleep(for: .milliseconds(50))
+        first.cancel()
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(loader.cancelled.load(ordering: .relaxed) == 0, "the second caller still waits")
+        second.cancel()
+        await Self.waitUntil { loader.cancelled.load(ordering: .relaxed) == 1 }
+        #expect(loader.cancelled.load(ordering: .relaxed) == 1)
+        #expect(loader.started.load(ordering: .relaxed) == 1)
+        await #expect(throws: GatewayError.self) { _ = try await first.value }
+        // The next caller starts a fresh load rather than joining the cancelled one.
+        let ok = CountingLoader()
+        let after = try await cache.vectors(forKey: key, ttlSeconds: 60) { () async throws(GatewayError) in try await ok.load() }
+        #expect(!after.cached && ok.calls.load(ordering: .relaxed) == 1)
+    }
+
     @Test func invalidationDropsOnlyThatModel() async throws {
         let cache = EmbeddingCache()
         let loader = CountingLoader()

@@ -1,0 +1,191 @@
+import GatewayCore
+import GatewayProto
+import Protobuf
+
+/// `gateway.PatternService`: each method decodes its request, calls the core, and encodes the
+/// answer. Field rules follow the REST API so the same call gives the same data and errors.
+struct PatternServiceMethods: Sendable {
+    let core: PatternCore
+    static let prefix = "/gateway.PatternService/"
+
+    func table() -> [(String, GRPCMethod)] {
+        let core = self.core
+        let methods: [(String, GRPCMethod)] = [
+            ("Embed", { try await Self.embed(core, $0) }),
+            ("SearchPattern", { try await Self.search(core, $0) }),
+            ("Ingest", { try await Self.ingest(core, $0) }),
+            ("IngestStream", { try await Self.ingestStream(core, $0) }),
+            ("GetBatch", { try await Self.getBatch(core, $0) }),
+            ("WatchBatch", { try await Self.watchBatch(core, $0) }),
+            ("GetPatternStatus", { try await Self.patternStatus(core, $0) }),
+        ]
+        return methods.map { (Self.prefix + $0.0, $0.1) }
+    }
+
+    static func decode<M>(_ bytes: [UInt8], _ make: ([UInt8]) throws(ProtoError) -> M) throws(GRPCStatus) -> M {
+        do {
+            return try make(bytes)
+        } catch {
+            throw GRPCStatus(.invalidArgument, "the request message is not valid protobuf: \(error)")
+        }
+    }
+
+    private static func requireModel(_ model: String) throws(GRPCStatus) {
+        if model.isEmpty { throw GRPCStatus(.invalidArgument, "model is required") }
+    }
+
+    // MARK: Embed
+
+    static func embed(_ core: PatternCore, _ call: GRPCCall) async throws {
+        let req = try decode(try await call.singleMessage()) { b throws(ProtoError) in try EmbedRequest(decoding: b) }
+        try requireModel(req.model)
+        // proto3 cannot tell false or 0 from unset; both mean "not urgent", as an absent field does in REST.
+        let outcome = try await core.embed(EmbedCall(
+            model: req.model, texts: req.texts, single: false, urgent: req.urgent ? true : nil,
+            priority: req.priority == 0 ? nil : Int(req.priority), context: call.context))
+        var r = EmbedResponse()
+        switch outcome {
+        case .completed(let c):
+            r.model = c.model
+            r.pattern = c.pattern.rawValue
+            r.processingMode = "real_time"
+            r.status = "completed"
+            r.embeddings = c.vectors.map { Embedding(values: $0) }
+            r.processingTimeMs = c.processingTimeMs
+            r.cached = c.cached
+            r.endpoint = c.endpoint
+            call.responder.respond(r.encoded(), trailers: [("x-cache", c.cached ? "HIT" : "MISS")])
+        case .queued(let q):
+            r.model = q.model
+            r.pattern = q.pattern.rawValue
+            r.processingMode = "bulk"
+            r.status = "queued"
+            r.batchId = q.batchID
+            r.queuePosition = Int32(clamping: q.queuePosition)
+            r.estimatedCompletion = q.estimatedCompletion.rfc3339
+            r.degraded = q.degraded
+            call.responder.respond(r.encoded())
+        }
+    }
+
+    // MARK: vectors
+
+    static func search(_ core: PatternCore, _ call: GRPCCall) async throws {
+        let req = try decode(try await call.singleMessage()) { b throws(ProtoError) in try SearchRequest(decoding: b) }
+        try requireModel(req.model)
+        var filter: [String: String] = [:]
+        for (k, v) in req.filter { filter[k] = v }
+        // proto3 cannot send "no limit" or "no threshold": 0 means the default (10) and no threshold.
+        let query = SearchQuery(
+            model: req.model, vector: req.queryVector.isEmpty ? nil : req.queryVector,
+            text: req.query.isEmpty ? nil : req.query, limit: req.limit == 0 ? 10 : Int(clamping: req.limit),
+            filter: filter, scoreThreshold: req.scoreThreshold == 0 ? nil : req.scoreThreshold, context: call.context)
+        let outcome = try await core.search(query)
+        let response = SearchResponse(
+            model: outcome.model,
+            results: outcome.results.map { GatewayProto.ScoredPoint(id: $0.id, score: $0.score, payload: sortedPairs($0.payload)) },
+            cached: outcome.cached, tookMs: outcome.tookMs)
+        call.responder.respond(response.encoded(), trailers: [("x-cache", outcome.cached ? "HIT" : "MISS")])
+    }
+
+    static func ingest(_ core: PatternCore, _ call: GRPCCall) async throws {
+        let req = try decode(try await call.singleMessage()) { b throws(ProtoError) in try IngestRequest(decoding: b) }
+        try requireModel(req.model)
+        let outcome = try await core.ingest(model: req.model, points: points(req), context: call.context)
+        call.responder.respond(IngestResponse(model: outcome.model, ingested: UInt32(clamping: outcome.ingested), ids: outcome.ids).encoded())
+    }
+
+    /// Each message is ingested as it arrives, so a long stream never sits in memory whole; the
+    /// answer totals them. A cancelled stream keeps what was ingested before the cancel.
+    static func ingestStream(_ core: PatternCore, _ call: GRPCCall) async throws {
+        var reader = call.messages()
+        var model = ""
+        var total = 0
+        var ids: [String] = []
+        while let bytes = try await reader.next() {
+            let req = try decode(bytes) { b throws(ProtoError) in try IngestRequest(decoding: b) }
+            if model.isEmpty { model = req.model }
+            try requireModel(model)
+            if !req.model.isEmpty && req.model != model {
+                throw GRPCStatus(.invalidArgument, "every message of a stream must name the same model (\(model), not \(req.model))")
+            }
+            guard !req.points.isEmpty else { continue }
+            let outcome = try await core.ingest(model: model, points: points(req), context: call.context)
+            model = outcome.model
+            total += outcome.ingested
+            ids += outcome.ids
+        }
+        try requireModel(model)
+        call.responder.respond(IngestResponse(model: model, ingested: UInt32(clamping: total), ids: ids).encoded())
+    }
+
+    private static func points(_ req: IngestRequest) -> [VectorPoint] {
+        req.points.map { p in
+            var payload: [String: String] = [:]
+            for (k, v) in p.payload { payload[k] = v }
+            return VectorPoint(id: p.id, vector: p.vector, payload: payload)
+        }
+    }
+
+    static func sortedPairs(_ d: [String: String]) -> [(key: String, value: String)] {
+        d.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }
+    }
+
+    // MARK: batches and status
+
+    static func getBatch(_ core: PatternCore, _ call: GRPCCall) async throws {
+        let req = try decode(try await call.singleMessage()) { b throws(ProtoError) in try GetBatchRequest(decoding: b) }
+        call.responder.respond(try await batchStatus(core, req.batchId).encoded())
+    }
+
+    private static func batchStatus(_ core: PatternCore, _ id: String) async throws(GRPCStatus) -> BatchStatus {
+        guard !id.isEmpty else { throw GRPCStatus(.invalidArgument, "batch_id is required") }
+        guard let record = await core.batch(id: id) else {
+            throw GRPCStatus(.notFound, "no batch \"\(id)\" (unknown, or older than the result retention)")
+        }
+        return BatchStatusMapping.message(record)
+    }
+
+    /// The current state at once, then one message per change, ending after completed or failed.
+    static func watchBatch(_ core: PatternCore, _ call: GRPCCall) async throws {
+        let req = try decode(try await call.singleMessage()) { b throws(ProtoError) in try GetBatchRequest(decoding: b) }
+        var last: BatchStatus?
+        while true {
+            let now = try await batchStatus(core, req.batchId)
+            if now != last {
+                try await call.responder.send(now.encoded())
+                last = now
+            }
+            if now.status == "completed" || now.status == "failed" { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    static func patternStatus(_ core: PatternCore, _ call: GRPCCall) async throws {
+        _ = try decode(try await call.singleMessage()) { b throws(ProtoError) in try PatternStatusRequest(decoding: b) }
+        let models = await core.modelStatus().map { s in
+            ModelStatus(name: s.name, pattern: s.pattern.rawValue, breakerState: s.breakerState,
+                        failureCount: UInt32(clamping: s.failureCount), requests: UInt64(clamping: s.requests),
+                        successRate: s.successRate, avgResponseTimeMs: s.averageResponseMs,
+                        queueDepth: UInt32(clamping: s.queueDepth), cacheHitRatio: s.cacheHitRatio)
+        }
+        call.responder.respond(PatternStatus(models: models).encoded())
+    }
+}
+
+enum BatchStatusMapping {
+    static func message(_ r: BatchRecord) -> BatchStatus {
+        var m = BatchStatus()
+        m.batchId = r.job.id
+        m.model = r.job.model
+        m.status = r.state.rawValue
+        m.itemsCount = UInt32(clamping: r.job.texts.count)
+        m.completedItems = UInt32(clamping: r.completedItems)
+        if r.state == .completed, let e = r.embeddings { m.embeddings = e.map { Embedding(values: $0) } }
+        if r.state == .failed { m.error = r.error ?? "failed" }
+        m.attempts = UInt32(clamping: r.attempts)
+        m.queuedAt = r.job.queuedAt.rfc3339
+        m.completedAt = r.completedAt?.rfc3339 ?? ""
+        return m
+    }
+}

@@ -1,0 +1,47 @@
+/// Per-model status as structured values, for front-ends that do not speak the REST status
+/// documents (gRPC `GetPatternStatus`, the health service, GraphQL).
+public struct ModelStatusReport: Sendable, Equatable {
+    public var name: String
+    public var pattern: IntegrationPattern
+    /// "closed" while any endpoint is closed, else "half_open" while any is, else "open".
+    public var breakerState: String
+    public var failureCount: Int
+    public var requests: Int
+    public var successRate: Double
+    public var averageResponseMs: Double
+    public var queueDepth: Int
+    public var cacheHitRatio: Double
+}
+
+extension PatternCore {
+    public func modelStatus() async -> [ModelStatusReport] {
+        var reports: [ModelStatusReport] = []
+        for m in configuration.registry.models {
+            reports.append(await modelStatus(m))
+        }
+        return reports
+    }
+
+    public func modelStatus(named name: String) async throws(GatewayError) -> ModelStatusReport {
+        await modelStatus(try model(named: name))
+    }
+
+    /// A model serves while any of its endpoints is not open (spec §5's health rule).
+    public func isServing(model name: String) -> Bool {
+        pool.endpoints(for: name).contains { $0.breaker.state != .open }
+    }
+
+    private func modelStatus(_ m: ModelConfig) async -> ModelStatusReport {
+        let snaps = pool.endpoints(for: m.name).map { $0.breaker.snapshot() }
+        let states = snaps.map(\.stateName)
+        let overall = states.isEmpty || states.contains("closed") ? "closed" : states.contains("half_open") ? "half_open" : "open"
+        let s = stats(for: m.name) ?? ModelStats.Snapshot()
+        let window = latency(for: m.name)
+        let depth = m.pattern == .realTime ? 0 : await queue.counts(model: m.name).pending
+        return ModelStatusReport(
+            name: m.name, pattern: m.pattern, breakerState: overall,
+            failureCount: snaps.reduce(0) { $0 + $1.failureCount }, requests: s.requests,
+            successRate: s.successRate, averageResponseMs: window.map { $0.count > 0 ? $0.average() : 0 } ?? 0,
+            queueDepth: depth, cacheHitRatio: s.cacheHitRatio)
+    }
+}

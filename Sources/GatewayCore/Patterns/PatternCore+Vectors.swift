@@ -1,0 +1,119 @@
+/// The vector API every front-end calls: ingest points into a model's collection, and search
+/// it by vector or by text. Same validation, errors, cache and counters on every protocol.
+extension PatternCore {
+    /// Statistics of `ingest` and `search` for a model (canonical name), for the metrics pages.
+    public func vectorStats(for model: String) -> VectorStats? { vectors.stats[model] }
+
+    public func search(_ query: SearchQuery) async throws(GatewayError) -> SearchOutcome {
+        let model = try model(named: query.model)
+        let started = clock.now()
+        do {
+            let (results, cached) = try await runSearch(model, query)
+            vectorFinished(model, .search, query.context, started: started, outcome: "success")
+            return SearchOutcome(model: model.name, results: results, cached: cached,
+                                 tookMs: Self.milliseconds(clock.now() - started))
+        } catch {
+            vectorFinished(model, .search, query.context, started: started, outcome: error.code.name)
+            throw error
+        }
+    }
+
+    /// Points with an empty id get a generated one (a random UUID). Re-ingesting an id replaces
+    /// the point; every ingest empties the model's search-result cache.
+    public func ingest(model name: String, points: [VectorPoint], context: CallContext) async throws(GatewayError) -> IngestOutcome {
+        let model = try model(named: name)
+        let started = clock.now()
+        do {
+            try VectorChecks.pointCount(points.count, field: "points")
+            var points = points
+            for i in points.indices {
+                if points[i].id.isEmpty { points[i].id = PointID.generate() }
+                try VectorChecks.id(points[i].id, field: "points[\(i)].id")
+                try VectorChecks.vector(points[i].vector, dimensions: model.vectorSize, model: model.name,
+                                        field: "points[\(i)].vector")
+            }
+            // Invalidate even when the store fails: a remote store may have taken part of the call.
+            defer { vectors.invalidate(model.name) }
+            try await vectorStore.upsert(points, into: VectorCollection(model: model))
+            if let n = try? await vectorStore.count(model: model.name) {
+                vectors.metrics.points[model.name]?.set(Double(n))
+            }
+            vectorFinished(model, .ingest, context, started: started, outcome: "success")
+            return IngestOutcome(model: model.name, ingested: points.count, ids: points.map(\.id))
+        } catch {
+            vectorFinished(model, .ingest, context, started: started, outcome: error.code.name)
+            throw error
+        }
+    }
+
+    private func runSearch(_ model: ModelConfig, _ query: SearchQuery) async throws(GatewayError) -> ([ScoredPoint], Bool) {
+        try VectorChecks.limit(query.limit)
+        if let t = query.scoreThreshold, !t.isFinite {
+            throw .invalid("score_threshold must be a finite number", field: "score_threshold")
+        }
+        let vector: [Float]
+        switch (query.vector, query.text) {
+        case (let v?, nil):
+            try VectorChecks.vector(v, dimensions: model.vectorSize, model: model.name, field: "query_vector")
+            vector = v
+        case (nil, let text?):
+            vector = try await queryVector(model, text: text, requestID: query.context.requestID)
+        case (nil, nil):
+            throw .invalid("query_vector or query is required", field: "query_vector")
+        case (_?, _?):
+            throw .invalid("send either query_vector or query, not both", field: "query")
+        }
+        let search = StoreSearch(vector: vector, limit: query.limit, filter: query.filter, scoreThreshold: query.scoreThreshold)
+        // Read before the store so a concurrent ingest can only make this entry unreachable,
+        // never let it outlive the data it came from.
+        let key = VectorRuntime.searchKey(model: model.name, generation: vectors.generation(model.name), search: search)
+        let stats = vectors.stats[model.name]?.search
+        if model.cacheTTL > 0, let hit = vectors.results.get(key, now: clock.now()) {
+            stats?.cacheLookup(hit: true)
+            vectors.metrics.searchCacheHits[model.name]?.inc()
+            return (hit, true)
+        }
+        stats?.cacheLookup(hit: false)
+        vectors.metrics.searchCacheMisses[model.name]?.inc()
+        let results = try await vectorStore.search(search, in: VectorCollection(model: model))
+        if model.cacheTTL > 0 {
+            vectors.results.set(key, results, cost: VectorRuntime.cost(results), ttl: .seconds(model.cacheTTL), now: clock.now())
+        }
+        return (results, false)
+    }
+
+    /// A text query is embedded through the model's real-time path — its upstream pool, with
+    /// breakers, retries and deadline, behind the model's embedding cache — even for bulk_only
+    /// and hybrid models: a search has to answer now, and a batch id is no answer to "what is
+    /// nearest". `embed` itself is not called because it would queue a bulk_only model and count
+    /// this search a second time as an embed request; the cache key is embed's, so a text
+    /// embedded before costs no upstream call.
+    private func queryVector(_ model: ModelConfig, text: String, requestID: String) async throws(GatewayError) -> [Float] {
+        guard !text.isEmpty else { throw .invalid("query must not be empty", field: "query") }
+        guard text.utf8.count <= maxTextBytes else {
+            throw GatewayError(.payloadTooLarge, "query carries \(text.utf8.count) bytes; the limit is \(maxTextBytes)",
+                               details: [("field", "query"), ("limit", String(maxTextBytes))])
+        }
+        let pool = self.pool
+        let lookup = try await cache.vectors(forKey: EmbeddingCache.key(model: model.name, texts: [text]),
+                                             ttlSeconds: model.cacheTTL) { () async throws(GatewayError) in
+            try await pool.embed(model: model, texts: [text], requestID: requestID).vectors
+        }
+        guard let v = lookup.vectors.first, v.count == model.vectorSize else {
+            throw GatewayError(.upstreamError, "the model's upstream returned no usable embedding for the query",
+                               details: [("model", model.name)])
+        }
+        guard VectorChecks.squaredNorm(v) > 0 else {
+            throw .invalid("query embeds to a zero vector; cosine similarity needs a non-zero vector", field: "query")
+        }
+        return v
+    }
+
+    private func vectorFinished(_ model: ModelConfig, _ op: VectorOperation, _ context: CallContext,
+                                started: GatewayInstant, outcome: String) {
+        let took = clock.now() - started
+        vectors.stats[model.name]?.operation(op).finished(success: outcome == "success", after: took)
+        vectors.metrics.finished(model: model.name, op, protocolName: context.protocolName, outcome: outcome,
+                                 seconds: Self.seconds(took))
+    }
+}

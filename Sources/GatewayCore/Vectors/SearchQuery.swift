@@ -1,0 +1,54 @@
+/// A vector search as every front-end hands it to the core: exactly one of `vector` and `text`.
+public struct SearchQuery: Sendable {
+    public var model: String
+    public var vector: [Float]?
+    /// Embedded with the model first (see `PatternCore.queryVector`).
+    public var text: String?
+    public var limit: Int
+    /// Exact matches on payload keys, all of which must hold.
+    public var filter: [String: String]
+    /// Hits scoring below it are dropped.
+    public var scoreThreshold: Float?
+    public var context: CallContext
+
+    public init(model: String, vector: [Float]? = nil, text: String? = nil, limit: Int = 10,
+                filter: [String: String] = [:], scoreThreshold: Float? = nil, context: CallContext) {
+        self.model = model
+        self.vector = vector
+        self.text = text
+        self.limit = limit
+        self.filter = filter
+        self.scoreThreshold = scoreThreshold
+        self.context = context
+    }
+}
+
+public struct SearchOutcome: Sendable {
+    /// The canonical name (`yi34b` for `yi34`).
+    public var model: String
+    /// Highest score first; equal scores by id.
+    public var results: [ScoredPoint]
+    /// Served from the search-result cache.
+    public var cached: Bool
+    public var tookMs: Double
+
+    public init(model: String, results: [ScoredPoint], cached: Bool, tookMs: Double) {
+        self.model = model
+        self.results = results
+        self.cached = cached
+        self.tookMs = tookMs
+    }
+}
+
+public struct IngestOutcome: Sendable {
+    public var model: String
+    public var ingested: Int
+    /// In the order of the points sent, generated ones included.
+    public var ids: [String]
+
+    public init(model: String, ingested: Int, ids: [String]) {
+        self.model = model
+        self.ingested = ingested
+        self.ids = ids
+    }
+}

@@ -1,0 +1,65 @@
+import Synchronization
+
+/// What the vector API keeps besides the store: the search-result cache with its per-model
+/// generations, and the per-model statistics and series. One object, so `PatternCore` holds a
+/// single property for it (extensions cannot add stored properties).
+final class VectorRuntime: Sendable {
+    /// Results are small (ids, scores, payloads), so a modest budget holds many queries.
+    static let resultBudget = 32 << 20
+
+    let results = LRUCache<[ScoredPoint]>(byteBudget: VectorRuntime.resultBudget)
+    let stats: [String: VectorStats]
+    let metrics: VectorMetrics
+    /// Bumped by every ingest of the model; part of each search key, so an ingest makes all of
+    /// that model's cached results unreachable at once (the LRU ages them out) without a scan.
+    private let generations: Mutex<[String: UInt64]>
+
+    init(models: [String], registry: MetricsRegistry) {
+        stats = Dictionary(uniqueKeysWithValues: models.map { ($0, VectorStats()) })
+        metrics = VectorMetrics(registry: registry, models: models)
+        generations = Mutex(Dictionary(uniqueKeysWithValues: models.map { ($0, 0) }))
+    }
+
+    func generation(_ model: String) -> UInt64 {
+        generations.withLock { $0[model] ?? 0 }
+    }
+
+    func invalidate(_ model: String) {
+        generations.withLock { $0[model, default: 0] &+= 1 }
+    }
+
+    /// `pattern:{model}:search:{sha256}` over everything that changes the answer: the
+    /// generation, the vector's bits, the limit, the filter (sorted by key) and the threshold.
+    static func searchKey(model: String, generation: UInt64, search: StoreSearch) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32 + search.vector.count * 4)
+        func append<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+        func append(_ s: String) {
+            append(UInt32(s.utf8.count))
+            bytes.append(contentsOf: s.utf8)
+        }
+        append(generation)
+        append(UInt32(search.limit))
+        if let t = search.scoreThreshold {
+            bytes.append(1)
+            append(t.bitPattern)
+        } else {
+            bytes.append(0)
+        }
+        append(UInt32(search.filter.count))
+        for (k, v) in search.filter.sorted(by: { $0.key < $1.key }) {
+            append(k)
+            append(v)
+        }
+        append(UInt32(search.vector.count))
+        for x in search.vector { append(x.bitPattern) }
+        return CacheKey.key(model: model, operation: "search", canonicalInput: bytes)
+    }
+
+    /// Roughly what an entry holds, for the byte budget.
+    static func cost(_ results: [ScoredPoint]) -> Int {
+        results.reduce(128) { total, p in
+            total + 48 + p.id.utf8.count + p.payload.reduce(0) { $0 + 32 + $1.key.utf8.count + $1.value.utf8.count }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+/// Where points live: the embedded store today, Qdrant (over its REST API) later. Async and
+/// typed-throwing so a networked store fits the same calls; the core validates input before it
+/// gets here, and the store checks dimensions again because it owns the collection's shape.
+public protocol VectorStore: Sendable {
+    /// "embedded" or "qdrant", for `GET /api/v1/patterns/status`.
+    var kind: String { get }
+
+    /// Inserts the points, replacing any with the same id (the last of equal ids in one call
+    /// wins). Ids must not be empty: the core generates the missing ones.
+    func upsert(_ points: [VectorPoint], into collection: VectorCollection) async throws(GatewayError)
+
+    /// The best `limit` points by cosine similarity, highest first, equal scores by id.
+    func search(_ request: StoreSearch, in collection: VectorCollection) async throws(GatewayError) -> [ScoredPoint]
+
+    /// Points stored for the model (0 when it has no collection yet).
+    func count(model: String) async throws(GatewayError) -> Int
+}
+
+/// A model's collection as the store needs to know it: everything Qdrant's
+/// `PUT /collections/{name}` takes, so a remote store can create it on first use.
+public struct VectorCollection: Sendable, Hashable {
+    public var name: String
+    public var dimensions: Int
+    public var indexM: Int
+    public var indexEfConstruct: Int
+
+    public init(name: String, dimensions: Int, indexM: Int = 16, indexEfConstruct: Int = 200) {
+        self.name = name
+        self.dimensions = dimensions
+        self.indexM = indexM
+        self.indexEfConstruct = indexEfConstruct
+    }
+
+    public init(model: ModelConfig) {
+        self.init(name: model.name, dimensions: model.vectorSize, indexM: model.indexM,
+                  indexEfConstruct: model.indexEfConstruct)
+    }
+}
+
+/// A validated search against one collection.
+public struct StoreSearch: Sendable, Hashable {
+    public var vector: [Float]
+    public var limit: Int
+    public var filter: [String: String]
+    public var scoreThreshold: Float?
+
+    public init(vector: [Float], limit: Int, filter: [String: String] = [:], scoreThreshold: Float? = nil) {
+        self.vector = vector
+        self.limit = limit
+        self.filter = filter
+        self.scoreThreshold = scoreThreshold
+    }
+}

@@ -1,0 +1,114 @@
+import GatewayCore
+import GatewayHTTP
+import JSON
+
+/// The vector pattern routes (spec §3): `POST /api/v1/patterns/{model}/ingest`,
+/// `POST /api/v1/patterns/{model}/search` and its alias `POST /api/v1/models/{model}/search`.
+/// They only translate: the core validates, searches, caches and counts.
+struct VectorRoutes: Sendable {
+    let core: PatternCore
+
+    private enum Action { case ingest, search }
+
+    func route(_ request: Request, _ context: RequestContext) async -> Reply? {
+        guard let (model, action) = Self.match(request.head.path) else { return nil }
+        guard request.head.method == "POST" else { return .error(.methodNotAllowed(allowed: "POST"), context) }
+        let body: [UInt8]
+        do {
+            body = try await request.body.collect(upTo: 16 << 20)
+        } catch {
+            return .error(APIError(GatewayError(.payloadTooLarge, "the request body is too large")), context)
+        }
+        let call = CallContext(requestID: context.requestID, protocolName: "rest")
+        switch action {
+        case .ingest: return await ingest(model: model, body, call, context)
+        case .search: return await search(model: model, body, call, context)
+        }
+    }
+
+    private static func match(_ path: String) -> (String, Action)? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        // "", "api", "v1", "patterns" | "models", model, action
+        guard parts.count == 6, parts[0].isEmpty, parts[1] == "api", parts[2] == "v1", !parts[4].isEmpty else { return nil }
+        switch (parts[3], parts[5]) {
+        case ("patterns", "ingest"): return (String(parts[4]), .ingest)
+        case ("patterns", "search"), ("models", "search"): return (String(parts[4]), .search)
+        default: return nil
+        }
+    }
+
+    private func ingest(model name: String, _ body: [UInt8], _ call: CallContext, _ context: RequestContext) async -> Reply {
+        do {
+            let model = try core.model(named: name)  // an unknown model is 404 whatever the body says
+            let points = try IngestBodyDecoder.decode(body)
+            // Checked here too so the error names the body's own field (`vectors[3]`) rather
+            // than the core's `points[3].vector`.
+            for (i, p) in points.enumerated() {
+                try VectorChecks.id(p.id, field: "vectors[\(i)].id")
+                try VectorChecks.vector(p.vector, dimensions: model.vectorSize, model: model.name, field: "vectors[\(i)]")
+            }
+            let outcome = try await core.ingest(model: name, points: points, context: call)
+            return .json(200, VectorEncoders.ingested(outcome))
+        } catch {
+            return .error(APIError(error), context)
+        }
+    }
+
+    private func search(model name: String, _ body: [UInt8], _ call: CallContext, _ context: RequestContext) async -> Reply {
+        do {
+            _ = try core.model(named: name)
+            let f = try SearchBodyDecoder.decode(body)
+            let query = SearchQuery(model: name, vector: f.queryVector, text: f.query, limit: f.limit, filter: f.filter,
+                                    scoreThreshold: f.scoreThreshold.map { Float($0) }, context: call)
+            let outcome = try await core.search(query)
+            var r = Reply.json(200, VectorEncoders.searched(outcome))
+            r.headers.add("X-Cache", outcome.cached ? "HIT" : "MISS")
+            return r
+        } catch {
+            return .error(APIError(error), context)
+        }
+    }
+}
+
+/// The vector routes' answers, written straight to bytes.
+enum VectorEncoders {
+    static func ingested(_ o: IngestOutcome) -> [UInt8] {
+        var w = JSONWriter(capacity: 64 + o.ids.count * 40)
+        w.beginObject()
+        w.key("status"); w.string("ok")
+        w.key("model"); w.string(o.model)
+        w.key("ingested"); w.number(o.ingested)
+        w.key("ids")
+        w.beginArray()
+        for id in o.ids { w.string(id) }
+        w.endArray()
+        w.endObject()
+        return w.bytes
+    }
+
+    static func searched(_ o: SearchOutcome) -> [UInt8] {
+        var w = JSONWriter(capacity: 96 + o.results.count * 64)
+        w.beginObject()
+        w.key("model"); w.string(o.model)
+        w.key("results")
+        w.beginArray()
+        for p in o.results {
+            w.beginObject()
+            w.key("id"); w.string(p.id)
+            w.key("score"); w.number(p.score)
+            w.key("payload")
+            w.beginObject()
+            // Sorted so the same hit always reads the same (dictionaries have no order).
+            for (k, v) in p.payload.sorted(by: { $0.key < $1.key }) {
+                w.key(k); w.string(v)
+            }
+            w.endObject()
+            w.endObject()
+        }
+        w.endArray()
+        w.key("cached"); w.bool(o.cached)
+        w.key("took_ms"); w.milliseconds(o.tookMs)
+        w.endObject()
+        return w.bytes
+    }
+}
