@@ -88,19 +88,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
-        // What the front-ends' tests share (a recording ResponseWriter); never part of a product.
+        // What the test suites share (a recording ResponseWriter, a seeded generator); never part of a product.
         .target(name: "GatewayTestSupport", dependencies: ["GatewayHTTP"], path: "Tests/Support"),
         .testTarget(name: "GatewayHTTPTests", dependencies: ["GatewayHTTP"]),
-        .testTarget(name: "HTTP1CodecTests", dependencies: ["HTTP1Codec", "GatewayHTTP"]),
+        .testTarget(name: "HTTP1CodecTests", dependencies: ["HTTP1Codec", "GatewayHTTP", "GatewayTestSupport"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),
-        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "JSON", "Upstream", "Redis", "Transport", "GatewayHTTP"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "GatewayTestSupport"]),
+        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "JSON", "Upstream", "Redis", "Transport", "GatewayHTTP", "GatewayTestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis"]),
         .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "Transport", "GatewayHTTP"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "GatewayHTTP"]),
         .testTarget(name: "RESTAPITests", dependencies: ["RESTAPI", "GatewayHTTP", "GatewayCore", "GatewayTestSupport"]),
         // Resources/ holds the Python side of the differential tests (run with the .venv interpreter).
-        .testTarget(name: "ProtobufTests", dependencies: ["Protobuf", "GatewayProto"], exclude: ["Resources"]),
+        .testTarget(name: "ProtobufTests", dependencies: ["Protobuf", "GatewayProto", "GatewayTestSupport"], exclude: ["Resources"]),
         .testTarget(name: "GRPCReflectionTests", dependencies: ["GRPCReflection", "Protobuf"], exclude: ["Resources"]),
         .testTarget(name: "GRPCAPITests", dependencies: ["GRPCAPI", "GatewayHTTP", "GatewayCore", "Protobuf", "GatewayProto", "GatewayTestSupport"]),
     ]

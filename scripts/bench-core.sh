@@ -1,6 +1,8 @@
 # Sourced by scripts/bench: the core benchmarks of issue 3, with the simulator as the upstream.
 #   cached    a cached real-time embed (general, 384 floats), wrk -c${CONNS}
-#   search    a POST carrying 384 floats (the search body), decoded and answered, wrk -c${CONNS}
+#   search    a POST carrying 384 floats (the search body), decoded and answered, wrk -c${CONNS}:
+#             the decoder alone (/debug/decode-search), and the search route over 1,000 points
+#             (the same query each time, so answered from the search cache after the first)
 #   overhead  uncached real-time embeds (a new text per request), wrk -c1, through the gateway and
 #             straight to the simulator: the difference of the p50s is what the gateway adds
 #   zipf      scripts/zipf-hit-rate: Zipf(1.1) over 1,000 texts x 20,000 requests
@@ -36,6 +38,9 @@ import json, random, sys
 rng = random.Random(1)
 body = json.dumps({"query_vector": [round(rng.uniform(-1, 1), 7) for _ in range(384)], "limit": 10})
 open(sys.argv[1], "w").write('wrk.method = "POST"\nwrk.body = [[%s]]\nwrk.headers["Content-Type"] = "application/json"\n' % body)
+points = [{"id": f"p{i}", "vector": [round(rng.uniform(-1, 1), 6) for _ in range(384)], "payload": {"n": str(i)}}
+          for i in range(1000)]
+json.dump({"vectors": points}, open(sys.argv[1].replace("search.lua", "points.json"), "w"))
 PY
 }
 
@@ -86,6 +91,9 @@ run_core() {
   curl -fsS -o /dev/null -X POST -d '{"text":"the cached benchmark sentence"}' "$embed"
   core_wrk cached "$CONNS" "$embed" "$TMP/cached.lua"
   core_wrk search "$CONNS" "http://127.0.0.1:$gw_port/debug/decode-search" "$TMP/search.lua"
+  curl -fsS -o /dev/null -H 'content-type: application/json' --data-binary @"$TMP/points.json" \
+    "http://127.0.0.1:$gw_port/api/v1/patterns/general/ingest" || { log "ingest failed"; return 1; }
+  core_wrk search-route "$CONNS" "http://127.0.0.1:$gw_port/api/v1/patterns/general/search" "$TMP/search.lua"
   core_wrk uncached-gateway 1 "$embed" "$TMP/uncached.lua" gw
   core_wrk uncached-direct 1 "http://127.0.0.1:$sim_port/v1/embeddings" "$TMP/uncached.lua" direct direct
   CORE_CMDS+=("zipf: scripts/zipf-hit-rate --port PORT --model general --texts 1000 --requests 20000 --s 1.1")
@@ -97,7 +105,8 @@ run_core() {
 
 core_report() {
   local c s ug ud
-  read -r -a c <<<"${CORE[cached]}"; read -r -a s <<<"${CORE[search]}"
+  local sr
+  read -r -a c <<<"${CORE[cached]}"; read -r -a s <<<"${CORE[search]}"; read -r -a sr <<<"${CORE[search-route]}"
   read -r -a ug <<<"${CORE[uncached-gateway]}"; read -r -a ud <<<"${CORE[uncached-direct]}"
   local overhead; overhead=$(awk -v g="${ug[1]}" -v d="${ud[1]}" 'BEGIN { printf "%.3f", g - d }')
   local hit; hit=$(sed -n 's/^hit_rate=\([0-9.]*\).*/\1/p' <<<"$ZIPF_LINE")
@@ -114,6 +123,7 @@ core_report() {
   echo "|---|---:|---:|---:|---|---|"
   echo "| cached real-time embed, wrk -c${CONNS} | $(fmt "${c[0]}") | $(fmt "${c[1]}") | $(fmt "${c[2]}") | ≥ 20,000 req/s, p99 < 10 ms | $(awk -v r="${c[0]}" -v p="${c[2]}" 'BEGIN { print (r >= 20000 && p < 10) ? "yes" : "no" }') |"
   echo "| 384-float search body decoded and answered, wrk -c${CONNS} | $(fmt "${s[0]}") | $(fmt "${s[1]}") | $(fmt "${s[2]}") | ≥ 15,000 req/s | $(awk -v r="${s[0]}" 'BEGIN { print (r >= 15000) ? "yes" : "no" }') |"
+  echo "| the same body to POST /api/v1/patterns/general/search (1,000 points, search cache), wrk -c${CONNS} | $(fmt "${sr[0]}") | $(fmt "${sr[1]}") | $(fmt "${sr[2]}") | ≥ 15,000 req/s | $(awk -v r="${sr[0]}" 'BEGIN { print (r >= 15000) ? "yes" : "no" }') |"
   echo "| uncached embed through the gateway, wrk -c1 | $(fmt "${ug[0]}") | $(fmt "${ug[1]}") | $(fmt "${ug[2]}") | | |"
   echo "| the same straight to the simulator, wrk -c1 | $(fmt "${ud[0]}") | $(fmt "${ud[1]}") | $(fmt "${ud[2]}") | | |"
   echo "| gateway overhead (difference of p50s) | | $overhead | | ≤ 1 ms p50 | $(awk -v o="$overhead" 'BEGIN { print (o <= 1) ? "yes" : "no" }') |"

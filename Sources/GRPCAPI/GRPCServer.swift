@@ -30,12 +30,13 @@ public struct GRPCServer: Sendable {
 
     /// True for requests that belong here: a gRPC content type, or a path naming one of our
     /// services (so a wrong content type there is answered 415 as gRPC prescribes, not 404).
+    /// Called for every request on the port, so it allocates nothing.
     public static func accepts(_ head: RequestHead) -> Bool {
         if head.headers["content-type"]?.hasPrefix("application/grpc") == true { return true }
-        let path = head.path.utf8.dropFirst()
-        guard head.path.hasPrefix("/"), let slash = path.firstIndex(of: UInt8(ascii: "/")) else { return false }
-        return services.contains(String(Substring(path[..<slash])))
+        return servicePrefixes.contains { head.path.hasPrefix($0) }
     }
+
+    private static let servicePrefixes = services.map { "/\($0)/" }
 
     public func handle(_ request: Request, _ writer: any ResponseWriter) async {
         let head = request.head
@@ -61,7 +62,8 @@ public struct GRPCServer: Sendable {
             return responder.finish(Self.unknownMethod(head.path))
         }
         let call = GRPCCall(request: request, responder: responder, maxMessageBytes: maxMessageBytes,
-                            context: CallContext(requestID: RequestID.from(head.headers), protocolName: "grpc"))
+                            context: CallContext(requestID: RequestID.from(head.headers), protocolName: "grpc",
+                                                 credential: Credential.from(head.headers)))
         let deadline = head.headers["grpc-timeout"].flatMap(GRPCTimeout.parse)
         await Self.run(method, call, deadline: deadline)
     }
@@ -69,6 +71,16 @@ public struct GRPCServer: Sendable {
     /// Runs the method, racing it against the deadline; whichever ends first ends the call and
     /// the other is cancelled (a cancelled core call aborts its upstream transfer).
     private static func run(_ method: @escaping GRPCMethod, _ call: GRPCCall, deadline: Duration?) async {
+        guard let deadline else {
+            // Nothing to race: no task group (and no child task) for the common call.
+            do {
+                try await method(call)
+                call.responder.finish(.ok)
+            } catch {
+                call.responder.finish(status(for: error))
+            }
+            return
+        }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 do {
@@ -78,13 +90,11 @@ public struct GRPCServer: Sendable {
                     call.responder.finish(status(for: error))
                 }
             }
-            if let deadline {
-                group.addTask {
-                    do {
-                        try await Task.sleep(for: deadline)
-                        call.responder.finish(GRPCStatus(.deadlineExceeded, "the deadline of \(deadline) passed"))
-                    } catch {}
-                }
+            group.addTask {
+                do {
+                    try await Task.sleep(for: deadline)
+                    call.responder.finish(GRPCStatus(.deadlineExceeded, "the deadline of \(deadline) passed"))
+                } catch {}
             }
             await group.next()
             group.cancelAll()

@@ -44,6 +44,9 @@ extension String {
     /// ASCII case-insensitive comparison, the one header names need; cheaper than lowercasing both.
     @inlinable
     public func equalsIgnoringASCIICase(_ other: String) -> Bool {
+        // Most names looked up differ in length from most names present; counting is O(1) for
+        // native strings, so that case never walks the bytes.
+        guard self.utf8.count == other.utf8.count else { return false }
         var a = self.utf8.makeIterator()
         var b = other.utf8.makeIterator()
         while true {

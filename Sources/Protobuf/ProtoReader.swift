@@ -171,12 +171,24 @@ public struct ProtoReader: Sendable {
             // Geometric growth: many small packed runs of one field must not copy the array per run.
             let needed = values.count + range.count / 4
             if needed > values.capacity { values.reserveCapacity(Swift.max(needed, values.capacity * 2)) }
-            var p = range.lowerBound
-            while p < range.upperBound {
-                var v: UInt32 = 0
-                for i in 0..<4 { v |= UInt32(input[p + i]) << (8 * i) }
-                values.append(Float(bitPattern: v))
-                p += 4
+            if UInt32(1).littleEndian == 1 {
+                // Same byte order as the wire: one copy (the source need not be aligned).
+                let start = values.count
+                values.append(contentsOf: repeatElement(0, count: range.count / 4))
+                values.withUnsafeMutableBytes { dst in
+                    input.withUnsafeBytes { src in
+                        dst.baseAddress!.advanced(by: start * 4)
+                            .copyMemory(from: src.baseAddress!.advanced(by: range.lowerBound), byteCount: range.count)
+                    }
+                }
+            } else {
+                var p = range.lowerBound
+                while p < range.upperBound {
+                    var v: UInt32 = 0
+                    for i in 0..<4 { v |= UInt32(input[p + i]) << (8 * i) }
+                    values.append(Float(bitPattern: v))
+                    p += 4
+                }
             }
         default:
             throw .wrongWireType(field: fieldNumber, offset: position)

@@ -117,7 +117,13 @@ public struct ProtoWriter: Sendable {
         varint(UInt64(values.count * 4))
         let needed = bytes.count + values.count * 4
         if needed > bytes.capacity { bytes.reserveCapacity(Swift.max(needed, bytes.capacity * 2)) }
-        for v in values { fixed32(v.bitPattern) }
+        // The wire is little-endian like the host here, so the floats go in as one copy; a
+        // big-endian host writes them one by one.
+        if UInt32(1).littleEndian == 1 {
+            values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        } else {
+            for v in values { fixed32(v.bitPattern) }
+        }
     }
 
     public mutating func packed(_ number: Int, int32s values: [Int32]) {

@@ -16,52 +16,39 @@ enum EmbedBodyDecoder {
         var f = Fields()
         var sawText = false
         var sawTexts = false
-        do {
-            var r = JSONReader(body)
-            guard try r.next() == .beginObject else {
-                throw GatewayError.invalid("the body must be a JSON object", field: "body")
-            }
-            while case .key(let key) = try r.next() {
-                switch key {
-                case "text":
-                    guard case .string(let s) = try r.next() else { throw GatewayError.invalid("text must be a string", field: "text") }
-                    f.texts = [s]
-                    sawText = true
-                case "texts":
-                    guard try r.next() == .beginArray else { throw GatewayError.invalid("texts must be an array of strings", field: "texts") }
-                    var list: [String] = []
-                    while true {
-                        let t = try r.next()
-                        if t == .endArray { break }
-                        guard case .string(let s) = t else {
-                            throw GatewayError.invalid("texts[\(list.count)] must be a string", field: "texts[\(list.count)]")
-                        }
-                        list.append(s)
+        try JSONBody.members(body) { key, r in
+            switch key {
+            case "text":
+                guard case .string(let s) = try r.next() else { throw GatewayError.invalid("text must be a string", field: "text") }
+                f.texts = [s]
+                sawText = true
+            case "texts":
+                guard try r.next() == .beginArray else { throw GatewayError.invalid("texts must be an array of strings", field: "texts") }
+                var list: [String] = []
+                while true {
+                    let t = try r.next()
+                    if t == .endArray { break }
+                    guard case .string(let s) = t else {
+                        throw GatewayError.invalid("texts[\(list.count)] must be a string", field: "texts[\(list.count)]")
                     }
-                    f.texts = list
-                    sawTexts = true
-                case "urgent":
-                    guard case .bool(let b) = try r.next() else { throw GatewayError.invalid("urgent must be true or false", field: "urgent") }
-                    f.urgent = b
-                case "batch":
-                    guard case .bool(let b) = try r.next() else { throw GatewayError.invalid("batch must be true or false", field: "batch") }
-                    f.batch = b
-                case "priority":
-                    guard case .number(let n) = try r.next(), let i = n.int else {
-                        throw GatewayError.invalid("priority must be an integer", field: "priority")
-                    }
-                    f.priority = i
-                default:
-                    try r.skipValue()
+                    list.append(s)
                 }
+                f.texts = list
+                sawTexts = true
+            case "urgent":
+                guard case .bool(let b) = try r.next() else { throw GatewayError.invalid("urgent must be true or false", field: "urgent") }
+                f.urgent = b
+            case "batch":
+                guard case .bool(let b) = try r.next() else { throw GatewayError.invalid("batch must be true or false", field: "batch") }
+                f.batch = b
+            case "priority":
+                guard case .number(let n) = try r.next(), let i = n.int else {
+                    throw GatewayError.invalid("priority must be an integer", field: "priority")
+                }
+                f.priority = i
+            default:
+                try r.skipValue()
             }
-            guard try r.next() == .end else { throw GatewayError.invalid("unexpected data after the JSON object", field: "body") }
-        } catch let e as GatewayError {
-            throw e
-        } catch let e as JSONError {
-            throw GatewayError(.invalidArgument, "the body is not valid JSON: \(e)", details: [("field", "body")])
-        } catch {
-            throw GatewayError(.invalidArgument, "the body could not be read", details: [("field", "body")])
         }
         if sawText && sawTexts { throw .invalid("send either text or texts, not both", field: "texts") }
         if !sawText && !sawTexts { throw .invalid("text or texts is required", field: "text") }

@@ -11,29 +11,16 @@ enum IngestBodyDecoder {
     static func decode(_ body: [UInt8]) throws(GatewayError) -> [VectorPoint] {
         var points: [VectorPoint]?
         var sawTexts = false
-        do {
-            var r = JSONReader(body)
-            guard try r.next() == .beginObject else {
-                throw GatewayError.invalid("the body must be a JSON object", field: "body")
+        try JSONBody.members(body) { key, r in
+            switch key {
+            case "vectors":
+                points = try vectors(&r)
+            case "texts", "payloads":
+                sawTexts = sawTexts || key == "texts"
+                try r.skipValue()
+            default:
+                try r.skipValue()
             }
-            while case .key(let key) = try r.next() {
-                switch key {
-                case "vectors":
-                    points = try vectors(&r)
-                case "texts", "payloads":
-                    sawTexts = sawTexts || key == "texts"
-                    try r.skipValue()
-                default:
-                    try r.skipValue()
-                }
-            }
-            guard try r.next() == .end else { throw GatewayError.invalid("unexpected data after the JSON object", field: "body") }
-        } catch let e as GatewayError {
-            throw e
-        } catch let e as JSONError {
-            throw GatewayError(.invalidArgument, "the body is not valid JSON: \(e)", details: [("field", "body")])
-        } catch {
-            throw GatewayError(.invalidArgument, "the body could not be read", details: [("field", "body")])
         }
         if sawTexts && points != nil { throw .invalid("send either vectors or texts, not both", field: "texts") }
         // Issue 6 embeds texts through the model's pattern first; until then say so plainly.

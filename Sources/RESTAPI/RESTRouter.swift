@@ -21,7 +21,8 @@ public struct RESTRouter: Sendable {
 
     public func handle(_ request: Request, _ writer: any ResponseWriter) async {
         let started = ContinuousClock.now
-        let context = RequestContext(requestID: RequestID.from(request.head.headers), started: started)
+        let context = RequestContext(requestID: RequestID.from(request.head.headers), started: started,
+                                     credential: Credential.from(request.head.headers))
         let reply = await route(request, context)
         var headers = reply.headers
         var timing = context
@@ -61,6 +62,7 @@ public struct RESTRouter: Sendable {
 struct RequestContext: Sendable {
     let requestID: String
     let started: ContinuousClock.Instant
+    var credential: String?
     var upstreamMilliseconds: Double = 0
 
     func serverTiming() -> String {

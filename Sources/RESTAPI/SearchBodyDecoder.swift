@@ -22,41 +22,28 @@ enum SearchBodyDecoder {
 
     static func decode(_ body: [UInt8]) throws(GatewayError) -> Fields {
         var f = Fields()
-        do {
-            var r = JSONReader(body)
-            guard try r.next() == .beginObject else {
-                throw GatewayError.invalid("the body must be a JSON object", field: "body")
-            }
-            while case .key(let key) = try r.next() {
-                switch key {
-                case "query_vector":
-                    f.queryVector = try vector(&r)
-                case "query":
-                    guard case .string(let s) = try r.next() else { throw GatewayError.invalid("query must be a string", field: "query") }
-                    f.query = s
-                case "limit":
-                    guard case .number(let n) = try r.next(), let i = n.int, (1...maxLimit).contains(i) else {
-                        throw GatewayError.invalid("limit must be an integer from 1 to \(maxLimit)", field: "limit")
-                    }
-                    f.limit = i
-                case "filter":
-                    f.filter = try filter(&r)
-                case "score_threshold":
-                    guard case .number(let n) = try r.next(), n.float.isFinite else {
-                        throw GatewayError.invalid("score_threshold must be a number", field: "score_threshold")
-                    }
-                    f.scoreThreshold = n.double
-                default:
-                    try r.skipValue()
+        try JSONBody.members(body) { key, r in
+            switch key {
+            case "query_vector":
+                f.queryVector = try vector(&r)
+            case "query":
+                guard case .string(let s) = try r.next() else { throw GatewayError.invalid("query must be a string", field: "query") }
+                f.query = s
+            case "limit":
+                guard case .number(let n) = try r.next(), let i = n.int, (1...maxLimit).contains(i) else {
+                    throw GatewayError.invalid("limit must be an integer from 1 to \(maxLimit)", field: "limit")
                 }
+                f.limit = i
+            case "filter":
+                f.filter = try filter(&r)
+            case "score_threshold":
+                guard case .number(let n) = try r.next(), n.float.isFinite else {
+                    throw GatewayError.invalid("score_threshold must be a number", field: "score_threshold")
+                }
+                f.scoreThreshold = n.double
+            default:
+                try r.skipValue()
             }
-            guard try r.next() == .end else { throw GatewayError.invalid("unexpected data after the JSON object", field: "body") }
-        } catch let e as GatewayError {
-            throw e
-        } catch let e as JSONError {
-            throw GatewayError(.invalidArgument, "the body is not valid JSON: \(e)", details: [("field", "body")])
-        } catch {
-            throw GatewayError(.invalidArgument, "the body could not be read", details: [("field", "body")])
         }
         if f.queryVector != nil && f.query != nil { throw .invalid("send either query_vector or query, not both", field: "query") }
         if f.queryVector == nil && f.query == nil { throw .invalid("query_vector or query is required", field: "query_vector") }

@@ -19,7 +19,7 @@ struct VectorRoutes: Sendable {
         } catch {
             return .error(APIError(GatewayError(.payloadTooLarge, "the request body is too large")), context)
         }
-        let call = CallContext(requestID: context.requestID, protocolName: "rest")
+        let call = CallContext(requestID: context.requestID, protocolName: "rest", credential: context.credential)
         switch action {
         case .ingest: return await ingest(model: model, body, call, context)
         case .search: return await search(model: model, body, call, context)

@@ -2,6 +2,7 @@ import GatewayHTTP
 import Testing
 
 @testable import HTTP1Codec
+import GatewayTestSupport
 
 /// One request as the parser reported it, in a form tests can compare and print.
 struct ParsedRequest: Equatable, CustomStringConvertible {
@@ -133,21 +134,6 @@ private func record(_ event: HTTP1ParseEvent, in transcript: inout Transcript) {
     case .end:
         #expect(isOpen, "end outside a request")
         if let current, isOpen { transcript.requests[current].ended = true }
-    }
-}
-
-/// Deterministic random numbers, so a failing split can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

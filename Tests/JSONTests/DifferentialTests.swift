@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import JSON
+import GatewayTestSupport
 
 /// Compares the parser with Python's json module on generated documents. Python is run once for
 /// the whole batch; documents travel hex-encoded, one per line, so no byte is ever reinterpreted.

@@ -1,4 +1,5 @@
 @testable import JSON
+import GatewayTestSupport
 
 /// Random valid documents together with the tree each must parse to. The text varies everything
 /// the grammar allows (whitespace, escape styles, hex case, number forms) while the tree is built

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import JSON
+import GatewayTestSupport
 
 @Suite("JSONReader")
 struct JSONReaderTests {

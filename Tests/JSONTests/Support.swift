@@ -1,4 +1,5 @@
 @testable import JSON
+import GatewayTestSupport
 
 func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
@@ -26,17 +27,5 @@ func readAllTokens(_ input: [UInt8], limits: JSONLimits = .init()) -> Result<[JS
     }
 }
 
-/// SplitMix64: a tiny seeded generator, so generated documents are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
+typealias SeededGenerator = SplitMix64
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -2,6 +2,7 @@ import Foundation
 import GatewayProto
 import Protobuf
 import Testing
+import GatewayTestSupport
 
 /// Our codec against Python's google.protobuf (upb), which compiles Protos/gateway.proto itself:
 /// what we encode it must decode to the same values, and what it encodes we must decode to the

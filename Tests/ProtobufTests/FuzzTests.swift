@@ -1,6 +1,7 @@
 import GatewayProto
 import Protobuf
 import Testing
+import GatewayTestSupport
 
 /// Seeded random input: a decoder may only throw a ProtoError or decode (a trap would end the
 /// test process), and whatever it decodes must survive another encode–decode unchanged.

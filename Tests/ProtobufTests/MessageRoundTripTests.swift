@@ -1,6 +1,7 @@
 import GatewayProto
 import Protobuf
 import Testing
+import GatewayTestSupport
 
 @Suite("Gateway message round trips")
 struct MessageRoundTripTests {

@@ -1,5 +1,6 @@
 import GatewayProto
 import Protobuf
+import GatewayTestSupport
 
 /// Every message type under test, named as in the .proto, so that tables, the fuzzer and the
 /// differential test can walk all of them generically.
@@ -83,22 +84,10 @@ extension GatewayMessage {
     }
 }
 
-/// SplitMix64: a fixed seed gives the same messages on every machine and run.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
+typealias SeededRandom = SplitMix64
 
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// What the message generators draw.
+extension SplitMix64 {
     mutating func count(_ top: Int) -> Int { Int.random(in: 0...top, using: &self) }
 
     /// Half the fields stay at their default so that omission is exercised as much as presence.

@@ -1,13 +1,14 @@
 import Testing
 
 @testable import RESTAPI
+import GatewayTestSupport
 
 @Suite("Search body decoder")
 struct SearchBodyDecoderTests {
     @Test("a 384-float body: every value read, the rest defaulted")
     func vector384() throws {
-        var rng = SplitMix(seed: 7)
-        let values = (0..<384).map { _ in Float(rng.nextUnit() * 2 - 1) }
+        var rng = SplitMix64(seed: 7)
+        let values = (0..<384).map { _ in Float.random(in: -1...1, using: &rng) }
         let text = "{\"query_vector\":[" + values.map { "\($0)" }.joined(separator: ",") + "]}"
         let f = try SearchBodyDecoder.decode(Array(text.utf8))
         #expect(f.queryVector == values)
@@ -75,18 +76,4 @@ struct SearchBodyDecoderTests {
         #expect(bad.status == 400)
         #expect(try #require(ErrorBody(bad.body)).details["field"] == "query_vector")
     }
-}
-
-/// A tiny deterministic generator so the vector differs per value but not per run.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -22,15 +22,19 @@ public struct EmbedCall: Sendable {
     }
 }
 
-/// Who is calling: for `X-Request-Id` upstream and the `protocol` label.
+/// Who is calling: for `X-Request-Id` upstream, the `protocol` label, and the caller's API key.
 public struct CallContext: Sendable {
     public var requestID: String
     /// "rest", "graphql" or "grpc".
     public var protocolName: String
+    /// The API key the caller presented (`Authorization: Bearer …` or `x-api-key`, as HTTP headers
+    /// or gRPC metadata), the same on every protocol; nil when none was sent.
+    public var credential: String?
 
-    public init(requestID: String, protocolName: String) {
+    public init(requestID: String, protocolName: String, credential: String? = nil) {
         self.requestID = requestID
         self.protocolName = protocolName
+        self.credential = credential
     }
 }
 

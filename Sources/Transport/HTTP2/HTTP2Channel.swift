@@ -11,6 +11,7 @@ final class HTTP2Channel: ConnectionProtocolHandler, ResponseSink {
     private var session: OpaquePointer?
     private var streams: [Int32: HTTP2Stream] = [:]
     private var flushing = false
+    private var flushScheduled = false
     private var shuttingDown = false
     private var shutdownNoticeAt: UInt64?
     private var finalGoawaySent = false
@@ -163,7 +164,7 @@ final class HTTP2Channel: ConnectionProtocolHandler, ResponseSink {
         guard n > 0 else { return }
         s.unconsumed -= n
         _ = nghttp2_session_consume(session, streamID, n)
-        flushSession()
+        scheduleFlush()  // window updates ride along with the answers of the same pass
     }
 
     private func makeBody(for streamID: Int32) -> RequestBody {
@@ -270,14 +271,28 @@ final class HTTP2Channel: ConnectionProtocolHandler, ResponseSink {
             if !h.contains("content-length") { h.add("content-length", String(body.count)) }
             submitFields(id, status: status, headers: h, provider: true, trailers: false)
         }
-        flushSession()
+        scheduleFlush()
     }
 
     func writeHead(_ id: Int32, status: Int, headers: HTTPHeaders) {
         guard let s = streams[id], !s.responseStarted else { return }
         s.responseStarted = true
         submitFields(id, status: status, headers: headers, provider: true, trailers: false)
-        flushSession()
+        scheduleFlush()
+    }
+
+    /// Answers finished in one pass of the loop's jobs (the streams of one read, typically) leave
+    /// in one write: the flush runs once, after the jobs queued so far, instead of once per answer.
+    private func scheduleFlush() {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        let me = LoopBound(self, on: connection.loop)
+        connection.loop.execute {
+            me.run { channel in
+                channel.flushScheduled = false
+                channel.flushSession()
+            }
+        }
     }
 
     func write(_ id: Int32, _ bytes: [UInt8], _ done: CheckedContinuation<Void, any Error>) {
@@ -302,7 +317,7 @@ final class HTTP2Channel: ConnectionProtocolHandler, ResponseSink {
         s.outboundEOF = true
         s.trailers = trailers
         resumeIfDeferred(s)
-        flushSession()
+        scheduleFlush()
     }
 
     func handlerReturned(_ id: Int32) {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import GatewayCore
+import GatewayTestSupport
 
 /// The cache against an obviously-correct model: an array ordered most recent first, searched
 /// linearly. Same seeded operations, same answers, same order after every step.

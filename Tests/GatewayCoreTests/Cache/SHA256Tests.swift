@@ -1,6 +1,7 @@
 import Testing
 
 @testable import GatewayCore
+import GatewayTestSupport
 
 @Suite("SHA-256")
 struct SHA256Tests {

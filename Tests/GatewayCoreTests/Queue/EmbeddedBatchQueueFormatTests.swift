@@ -4,6 +4,7 @@ import Glibc
 import Synchronization
 import Testing
 @testable import GatewayCore
+import GatewayTestSupport
 
 @Suite("Embedded batch queue: journal format and building blocks")
 struct EmbeddedBatchQueueFormatTests {

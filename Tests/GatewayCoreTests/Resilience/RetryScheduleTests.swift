@@ -1,6 +1,7 @@
 import Testing
 
 @testable import GatewayCore
+import GatewayTestSupport
 
 @Suite("Retry schedule")
 struct RetryScheduleTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import GatewayCore
+import GatewayTestSupport
 
 @Suite("Embedded vector store")
 struct EmbeddedVectorStoreTests {
