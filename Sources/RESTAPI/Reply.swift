@@ -9,7 +9,10 @@ struct Reply: Sendable {
     var upstreamMilliseconds: Double = 0
 
     static func json(_ status: Int, _ body: [UInt8]) -> Reply {
-        Reply(status: status, headers: ["Content-Type": "application/json"], body: body, upstreamMilliseconds: 0)
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(5)  // + X-Cache, X-Request-Id, Server-Timing, and one to spare
+        headers.add("Content-Type", "application/json")
+        return Reply(status: status, headers: headers, body: body, upstreamMilliseconds: 0)
     }
 
     static func json(_ status: Int, _ body: String) -> Reply {

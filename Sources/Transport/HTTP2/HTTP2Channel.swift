@@ -189,7 +189,7 @@ final class HTTP2Channel: ConnectionProtocolHandler, ResponseSink {
         if !s.responseFinished || errorCode != NGHTTP2_NO_ERROR.rawValue {
             s.task?.cancel()  // RST_STREAM from the client: stop the handler's work
         }
-        s.body?.fail(ResponseWriterError.closed)
+        if !s.requestEnded { s.body?.fail(ResponseWriterError.closed) }  // a finished body needs no error (and no allocation)
         s.failWaiters()
         return 0
     }
@@ -341,7 +341,9 @@ final class HTTP2Channel: ConnectionProtocolHandler, ResponseSink {
     private func submitFields(_ id: Int32, status: Int?, headers: HTTPHeaders, provider: Bool, trailers: Bool) {
         guard let session else { return }
         var storage: [UInt8] = []
+        storage.reserveCapacity(256)
         var spans: [(Int, Int, Int, Int)] = []
+        spans.reserveCapacity(headers.count + 2)
         func add(_ name: String, _ value: String, lowercase: Bool) {
             let ns = storage.count
             if lowercase {

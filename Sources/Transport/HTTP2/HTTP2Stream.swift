@@ -31,7 +31,10 @@ final class HTTP2Stream {
     var deferred = false
     var writeWaiters: [CheckedContinuation<Void, any Error>] = []
 
-    init(id: Int32) { self.id = id }
+    init(id: Int32) {
+        self.id = id
+        headers.reserveCapacity(12)
+    }
 
     var outboundPending: Int { outbound.count - outboundOffset }
 
