@@ -14,7 +14,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
-        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // Linux headers Glibc's module leaves out: epoll, eventfd, CPU affinity, signal masks.
@@ -40,6 +39,8 @@ let package = Package(
         .target(name: "HTTP1Codec", dependencies: ["GatewayHTTP"]),
         // Strict RFC 8259 JSON: a pull reader for hot paths, a value tree, a writer. No Foundation.
         .target(name: "JSON"),
+        // The YAML subset the config file uses, read strictly: a tree with positions, a Decoder. No Foundation.
+        .target(name: "YAMLConfig"),
         // hiredis behind an async API: a small pool, argv commands, scripts by SHA, streams.
         .target(name: "Redis", dependencies: ["CHiredis"]),
         // libcurl's multi interface on its own thread behind an async API: the model servers' client.
@@ -74,10 +75,9 @@ let package = Package(
         .executableTarget(
             name: "PatternGatewayMain",
             dependencies: [
-                "Transport", "RESTAPI", "GRPCAPI", "GatewayHTTP", "GatewayCore", "Upstream", "Redis", "HTTP1Codec", "TLS", "CLinux",
+                "Transport", "RESTAPI", "GRPCAPI", "GatewayHTTP", "GatewayCore", "Upstream", "Redis", "HTTP1Codec", "TLS", "CLinux", "YAMLConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
             ]),
         // The nine model servers, simulated for tests, benchmarks and demos.
         .executableTarget(
@@ -94,6 +94,7 @@ let package = Package(
         .testTarget(name: "HTTP1CodecTests", dependencies: ["HTTP1Codec", "GatewayHTTP", "GatewayTestSupport"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "GatewayTestSupport"]),
+        .testTarget(name: "YAMLConfigTests", dependencies: ["YAMLConfig"]),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "JSON", "Upstream", "Redis", "Transport", "GatewayHTTP", "GatewayTestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis"]),
         .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "Transport", "GatewayHTTP"]),

@@ -1,5 +1,5 @@
 import GatewayCore
-import Yams
+import YAMLConfig
 
 /// The YAML configuration file. Only the `server:` section belongs to this layer; the model
 /// registry reads its own sections.
