@@ -1,5 +1,6 @@
 import GatewayCore
 import GatewayHTTP
+import GatewayProto
 import GRPCReflection
 
 /// The gRPC front-end: `gateway.PatternService`, `grpc.health.v1.Health` and server reflection
@@ -152,9 +153,9 @@ struct GRPCCall: Sendable {
         GRPCMessageReader(request.body, maxMessageBytes: maxMessageBytes)
     }
 
-    /// The single request message of a unary or server-streaming call.
-    func singleMessage() async throws(GRPCStatus) -> [UInt8] {
+    /// The single request message of a unary or server-streaming call, decoded.
+    func request<M: GatewayMessage>(_ type: M.Type) async throws(GRPCStatus) -> M {
         var reader = messages()
-        return try await reader.single()
+        return try PatternServiceMethods.decode(type, try await reader.single())
     }
 }

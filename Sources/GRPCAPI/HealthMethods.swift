@@ -1,6 +1,5 @@
 import GatewayCore
 import GatewayProto
-import Protobuf
 
 /// `grpc.health.v1.Health`. "" is the whole gateway (serving while the process runs),
 /// `gateway.PatternService` the service (serving while any model is), and
@@ -37,7 +36,7 @@ struct HealthMethods: Sendable {
     }
 
     static func check(_ core: PatternCore, _ call: GRPCCall) async throws {
-        let req = try PatternServiceMethods.decode(try await call.singleMessage()) { b throws(ProtoError) in try HealthCheckRequest(decoding: b) }
+        let req = try await call.request(HealthCheckRequest.self)
         guard let s = status(core, req.service) else {
             throw GRPCStatus(.notFound, "unknown service \"\(req.service)\"")
         }
@@ -47,7 +46,7 @@ struct HealthMethods: Sendable {
     /// The status at once, then each change, until the client cancels. An unknown service is
     /// SERVICE_UNKNOWN and the stream stays open, as the health protocol asks (it may appear later).
     static func watch(_ core: PatternCore, _ call: GRPCCall) async throws {
-        let req = try PatternServiceMethods.decode(try await call.singleMessage()) { b throws(ProtoError) in try HealthCheckRequest(decoding: b) }
+        let req = try await call.request(HealthCheckRequest.self)
         var last: HealthCheckResponse.ServingStatus?
         while true {
             let now = status(core, req.service) ?? .serviceUnknown

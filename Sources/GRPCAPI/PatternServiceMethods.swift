@@ -1,6 +1,5 @@
 import GatewayCore
 import GatewayProto
-import Protobuf
 
 /// `gateway.PatternService`: each method decodes its request, calls the core, and encodes the
 /// answer. Field rules follow the REST API so the same call gives the same data and errors.
@@ -22,9 +21,9 @@ struct PatternServiceMethods: Sendable {
         return methods.map { (Self.prefix + $0.0, $0.1) }
     }
 
-    static func decode<M>(_ bytes: [UInt8], _ make: ([UInt8]) throws(ProtoError) -> M) throws(GRPCStatus) -> M {
+    static func decode<M: GatewayMessage>(_ type: M.Type, _ bytes: [UInt8]) throws(GRPCStatus) -> M {
         do {
-            return try make(bytes)
+            return try M(decoding: bytes)
         } catch {
             throw GRPCStatus(.invalidArgument, "the request message is not valid protobuf: \(error)")
         }
@@ -37,7 +36,7 @@ struct PatternServiceMethods: Sendable {
     // MARK: Embed
 
     static func embed(_ core: PatternCore, _ call: GRPCCall) async throws {
-        let req = try decode(try await call.singleMessage()) { b throws(ProtoError) in try EmbedRequest(decoding: b) }
+        let req = try await call.request(EmbedRequest.self)
         try requireModel(req.model)
         // proto3 cannot tell false or 0 from unset; both mean "not urgent", as an absent field does in REST.
         let outcome = try await core.embed(EmbedCall(
@@ -71,7 +70,7 @@ struct PatternServiceMethods: Sendable {
     // MARK: vectors
 
     static func search(_ core: PatternCore, _ call: GRPCCall) async throws {
-        let req = try decode(try await call.singleMessage()) { b throws(ProtoError) in try SearchRequest(decoding: b) }
+        let req = try await call.request(SearchRequest.self)
         try requireModel(req.model)
         var filter: [String: String] = [:]
         for (k, v) in req.filter { filter[k] = v }
@@ -89,7 +88,7 @@ struct PatternServiceMethods: Sendable {
     }
 
     static func ingest(_ core: PatternCore, _ call: GRPCCall) async throws {
-        let req = try decode(try await call.singleMessage()) { b throws(ProtoError) in try IngestRequest(decoding: b) }
+        let req = try await call.request(IngestRequest.self)
         try requireModel(req.model)
         let outcome = try await core.ingest(model: req.model, points: points(req), context: call.context)
         call.responder.respond(IngestResponse(model: outcome.model, ingested: UInt32(clamping: outcome.ingested), ids: outcome.ids).encoded())
@@ -103,7 +102,7 @@ struct PatternServiceMethods: Sendable {
         var total = 0
         var ids: [String] = []
         while let bytes = try await reader.next() {
-            let req = try decode(bytes) { b throws(ProtoError) in try IngestRequest(decoding: b) }
+            let req = try Self.decode(IngestRequest.self, bytes)
             if model.isEmpty { model = req.model }
             try requireModel(model)
             if !req.model.isEmpty && req.model != model {
@@ -134,7 +133,7 @@ struct PatternServiceMethods: Sendable {
     // MARK: batches and status
 
     static func getBatch(_ core: PatternCore, _ call: GRPCCall) async throws {
-        let req = try decode(try await call.singleMessage()) { b throws(ProtoError) in try GetBatchRequest(decoding: b) }
+        let req = try await call.request(GetBatchRequest.self)
         call.responder.respond(try await batchStatus(core, req.batchId).encoded())
     }
 
@@ -148,7 +147,7 @@ struct PatternServiceMethods: Sendable {
 
     /// The current state at once, then one message per change, ending after completed or failed.
     static func watchBatch(_ core: PatternCore, _ call: GRPCCall) async throws {
-        let req = try decode(try await call.singleMessage()) { b throws(ProtoError) in try GetBatchRequest(decoding: b) }
+        let req = try await call.request(GetBatchRequest.self)
         var last: BatchStatus?
         while true {
             let now = try await batchStatus(core, req.batchId)
@@ -162,7 +161,7 @@ struct PatternServiceMethods: Sendable {
     }
 
     static func patternStatus(_ core: PatternCore, _ call: GRPCCall) async throws {
-        _ = try decode(try await call.singleMessage()) { b throws(ProtoError) in try PatternStatusRequest(decoding: b) }
+        _ = try await call.request(PatternStatusRequest.self)
         let models = await core.modelStatus().map { s in
             ModelStatus(name: s.name, pattern: s.pattern.rawValue, breakerState: s.breakerState,
                         failureCount: UInt32(clamping: s.failureCount), requests: UInt64(clamping: s.requests),

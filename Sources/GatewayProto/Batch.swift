@@ -7,12 +7,7 @@ public struct GetBatchRequest: GatewayMessage {
         self.batchId = batchId
     }
 
-    public init(decoding bytes: [UInt8]) throws(ProtoError) {
-        var r = ProtoReader(bytes)
-        try self.init(from: &r)
-    }
-
-    init(from r: inout ProtoReader) throws(ProtoError) {
+    public init(from r: inout ProtoReader) throws(ProtoError) {
         self.init()
         while let field = try r.nextField() {
             switch field {
@@ -56,12 +51,7 @@ public struct BatchStatus: GatewayMessage {
         self.completedAt = completedAt
     }
 
-    public init(decoding bytes: [UInt8]) throws(ProtoError) {
-        var r = ProtoReader(bytes)
-        try self.init(from: &r)
-    }
-
-    init(from r: inout ProtoReader) throws(ProtoError) {
+    public init(from r: inout ProtoReader) throws(ProtoError) {
         self.init()
         while let field = try r.nextField() {
             switch field {

@@ -13,12 +13,7 @@ public struct EmbedRequest: GatewayMessage {
         self.priority = priority
     }
 
-    public init(decoding bytes: [UInt8]) throws(ProtoError) {
-        var r = ProtoReader(bytes)
-        try self.init(from: &r)
-    }
-
-    init(from r: inout ProtoReader) throws(ProtoError) {
+    public init(from r: inout ProtoReader) throws(ProtoError) {
         self.init()
         while let field = try r.nextField() {
             switch field {
@@ -46,12 +41,7 @@ public struct Embedding: GatewayMessage {
         self.values = values
     }
 
-    public init(decoding bytes: [UInt8]) throws(ProtoError) {
-        var r = ProtoReader(bytes)
-        try self.init(from: &r)
-    }
-
-    init(from r: inout ProtoReader) throws(ProtoError) {
+    public init(from r: inout ProtoReader) throws(ProtoError) {
         self.init()
         while let field = try r.nextField() {
             switch field {
@@ -101,12 +91,7 @@ public struct EmbedResponse: GatewayMessage {
         self.degraded = degraded
     }
 
-    public init(decoding bytes: [UInt8]) throws(ProtoError) {
-        var r = ProtoReader(bytes)
-        try self.init(from: &r)
-    }
-
-    init(from r: inout ProtoReader) throws(ProtoError) {
+    public init(from r: inout ProtoReader) throws(ProtoError) {
         self.init()
         while let field = try r.nextField() {
             switch field {

@@ -3,11 +3,17 @@ import Protobuf
 /// What every message of gateway.proto and health.proto offers, so that the gRPC front-end can
 /// decode a request and encode a response generically, one method handler per RPC.
 public protocol GatewayMessage: Sendable, Equatable {
-    init(decoding bytes: [UInt8]) throws(ProtoError)
+    /// Reads the fields up to the reader's end; nested messages are read with a bounded reader.
+    init(from r: inout ProtoReader) throws(ProtoError)
     func encode(to w: inout ProtoWriter)
 }
 
 extension GatewayMessage {
+    public init(decoding bytes: [UInt8]) throws(ProtoError) {
+        var r = ProtoReader(bytes)
+        try self.init(from: &r)
+    }
+
     public func encoded() -> [UInt8] {
         var w = ProtoWriter()
         encode(to: &w)

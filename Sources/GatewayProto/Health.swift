@@ -8,12 +8,7 @@ public struct HealthCheckRequest: GatewayMessage {
         self.service = service
     }
 
-    public init(decoding bytes: [UInt8]) throws(ProtoError) {
-        var r = ProtoReader(bytes)
-        try self.init(from: &r)
-    }
-
-    init(from r: inout ProtoReader) throws(ProtoError) {
+    public init(from r: inout ProtoReader) throws(ProtoError) {
         self.init()
         while let field = try r.nextField() {
             switch field {
@@ -62,12 +57,7 @@ public struct HealthCheckResponse: GatewayMessage {
         self.status = status
     }
 
-    public init(decoding bytes: [UInt8]) throws(ProtoError) {
-        var r = ProtoReader(bytes)
-        try self.init(from: &r)
-    }
-
-    init(from r: inout ProtoReader) throws(ProtoError) {
+    public init(from r: inout ProtoReader) throws(ProtoError) {
         self.init()
         while let field = try r.nextField() {
             switch field {

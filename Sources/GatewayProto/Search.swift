@@ -20,12 +20,7 @@ public struct SearchRequest: GatewayMessage {
         self.scoreThreshold = scoreThreshold
     }
 
-    public init(decoding bytes: [UInt8]) throws(ProtoError) {
-        var r = ProtoReader(bytes)
-        try self.init(from: &r)
-    }
-
-    init(from r: inout ProtoReader) throws(ProtoError) {
+    public init(from r: inout ProtoReader) throws(ProtoError) {
         self.init()
         while let field = try r.nextField() {
             switch field {
@@ -66,12 +61,7 @@ public struct ScoredPoint: GatewayMessage {
         self.payload = payload
     }
 
-    public init(decoding bytes: [UInt8]) throws(ProtoError) {
-        var r = ProtoReader(bytes)
-        try self.init(from: &r)
-    }
-
-    init(from r: inout ProtoReader) throws(ProtoError) {
+    public init(from r: inout ProtoReader) throws(ProtoError) {
         self.init()
         while let field = try r.nextField() {
             switch field {
@@ -107,12 +97,7 @@ public struct SearchResponse: GatewayMessage {
         self.tookMs = tookMs
     }
 
-    public init(decoding bytes: [UInt8]) throws(ProtoError) {
-        var r = ProtoReader(bytes)
-        try self.init(from: &r)
-    }
-
-    init(from r: inout ProtoReader) throws(ProtoError) {
+    public init(from r: inout ProtoReader) throws(ProtoError) {
         self.init()
         while let field = try r.nextField() {
             switch field {

@@ -4,12 +4,7 @@ import Protobuf
 public struct PatternStatusRequest: GatewayMessage {
     public init() {}
 
-    public init(decoding bytes: [UInt8]) throws(ProtoError) {
-        var r = ProtoReader(bytes)
-        try self.init(from: &r)
-    }
-
-    init(from r: inout ProtoReader) throws(ProtoError) {
+    public init(from r: inout ProtoReader) throws(ProtoError) {
         while try r.nextField() != nil { try r.skipField() }
     }
 
@@ -43,12 +38,7 @@ public struct ModelStatus: GatewayMessage {
         self.cacheHitRatio = cacheHitRatio
     }
 
-    public init(decoding bytes: [UInt8]) throws(ProtoError) {
-        var r = ProtoReader(bytes)
-        try self.init(from: &r)
-    }
-
-    init(from r: inout ProtoReader) throws(ProtoError) {
+    public init(from r: inout ProtoReader) throws(ProtoError) {
         self.init()
         while let field = try r.nextField() {
             switch field {
@@ -86,12 +76,7 @@ public struct PatternStatus: GatewayMessage {
         self.models = models
     }
 
-    public init(decoding bytes: [UInt8]) throws(ProtoError) {
-        var r = ProtoReader(bytes)
-        try self.init(from: &r)
-    }
-
-    init(from r: inout ProtoReader) throws(ProtoError) {
+    public init(from r: inout ProtoReader) throws(ProtoError) {
         self.init()
         while let field = try r.nextField() {
             switch field {

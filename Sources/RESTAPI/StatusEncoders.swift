@@ -52,10 +52,9 @@ enum StatusEncoders {
             let endpoints = core.pool.endpoints(for: m.name)
             let snaps = endpoints.map { $0.breaker.snapshot() }
             let states = snaps.map(\.stateName)
-            let overall = states.contains("closed") ? "closed" : states.contains("half_open") ? "half_open" : "open"
             w.key(m.name)
             w.beginObject()
-            w.key("status"); w.string(states.isEmpty ? "closed" : overall)
+            w.key("status"); w.string(PatternCore.overallBreakerState(states))
             w.key("failure_count"); w.number(snaps.reduce(0) { $0 + $1.failureCount })
             w.key("endpoints")
             w.beginArray()

@@ -31,15 +31,21 @@ extension PatternCore {
         pool.endpoints(for: name).contains { $0.breaker.state != .open }
     }
 
+    /// A model's breaker as one word: "closed" while any endpoint is closed (or it has none),
+    /// else "half_open" while any is, else "open".
+    public static func overallBreakerState(_ endpointStates: [String]) -> String {
+        if endpointStates.isEmpty || endpointStates.contains("closed") { return "closed" }
+        return endpointStates.contains("half_open") ? "half_open" : "open"
+    }
+
     private func modelStatus(_ m: ModelConfig) async -> ModelStatusReport {
         let snaps = pool.endpoints(for: m.name).map { $0.breaker.snapshot() }
         let states = snaps.map(\.stateName)
-        let overall = states.isEmpty || states.contains("closed") ? "closed" : states.contains("half_open") ? "half_open" : "open"
         let s = stats(for: m.name) ?? ModelStats.Snapshot()
         let window = latency(for: m.name)
         let depth = m.pattern == .realTime ? 0 : await queue.counts(model: m.name).pending
         return ModelStatusReport(
-            name: m.name, pattern: m.pattern, breakerState: overall,
+            name: m.name, pattern: m.pattern, breakerState: Self.overallBreakerState(states),
             failureCount: snaps.reduce(0) { $0 + $1.failureCount }, requests: s.requests,
             successRate: s.successRate, averageResponseMs: window.map { $0.count > 0 ? $0.average() : 0 } ?? 0,
             queueDepth: depth, cacheHitRatio: s.cacheHitRatio)
