@@ -72,10 +72,17 @@ let package = Package(
         .target(
             name: "GRPCAPI",
             dependencies: ["GatewayHTTP", "GatewayCore", "Protobuf", "GatewayProto", "GRPCReflection"]),
+        // GraphQL itself: lexer, parser, schema from SDL, validation, execution, introspection. No I/O,
+        // nothing of HTTP or the gateway.
+        .target(name: "GraphQL", dependencies: ["JSON"]),
+        // The GraphQL front-end: GraphQL over HTTP, Schema/gateway.graphql's resolvers over the core.
+        .target(
+            name: "GraphQLAPI",
+            dependencies: ["GraphQL", "GatewayHTTP", "GatewayCore", "JSON"]),
         .executableTarget(
             name: "PatternGatewayMain",
             dependencies: [
-                "Transport", "RESTAPI", "GRPCAPI", "GatewayHTTP", "GatewayCore", "Upstream", "Redis", "HTTP1Codec", "TLS", "CLinux", "YAMLConfig",
+                "Transport", "RESTAPI", "GRPCAPI", "GraphQLAPI", "GatewayHTTP", "GatewayCore", "Upstream", "Redis", "HTTP1Codec", "TLS", "CLinux", "YAMLConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -103,6 +110,9 @@ let package = Package(
         // Resources/ holds the Python side of the differential tests (run with the .venv interpreter).
         .testTarget(name: "ProtobufTests", dependencies: ["Protobuf", "GatewayProto", "GatewayTestSupport"], exclude: ["Resources"]),
         .testTarget(name: "GRPCReflectionTests", dependencies: ["GRPCReflection", "Protobuf"], exclude: ["Resources"]),
+        // Resources/ holds the graphql-core side of the differential tests.
+        .testTarget(name: "GraphQLTests", dependencies: ["GraphQL", "JSON", "GatewayTestSupport"], exclude: ["Resources"]),
+        .testTarget(name: "GraphQLAPITests", dependencies: ["GraphQLAPI", "GraphQL", "GatewayHTTP", "GatewayCore", "JSON", "GatewayTestSupport"]),
         .testTarget(name: "GRPCAPITests", dependencies: ["GRPCAPI", "GatewayHTTP", "GatewayCore", "Protobuf", "GatewayProto", "GatewayTestSupport"]),
     ]
 )
