@@ -5,6 +5,7 @@ import ArgumentParser
 import CLinux
 import GatewayHTTP
 import GRPCAPI
+import GraphQLAPI
 import Logging
 import RESTAPI
 import TLS
@@ -77,12 +78,15 @@ struct PatternGatewayCommand: ParsableCommand {
         }
         let router = RESTRouter(core: assembly.core, diagnostics: diagnostics, readinessChecks: assembly.readinessChecks)
         let grpc = GRPCServer(core: assembly.core, maxMessageBytes: settings.grpcMaxMessageBytes)
+        let graphQL = GraphQLServer(core: assembly.core)
         let server: HTTPServer
         let ports: HTTPServer.BoundPorts
         do {
             server = try HTTPServer(configuration: settings.server, logger: logger) { request, writer in
                 if GRPCServer.accepts(request.head) {
                     await grpc.handle(request, writer)
+                } else if GraphQLServer.accepts(request.head) {
+                    await graphQL.handle(request, writer)
                 } else {
                     await router.handle(request, writer)
                 }

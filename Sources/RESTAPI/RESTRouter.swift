@@ -67,22 +67,7 @@ struct RequestContext: Sendable {
     var upstreamMilliseconds: Double = 0
 
     func serverTiming() -> String {
-        let d = ContinuousClock.now - started
-        let micros = d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000
-        return "gateway;dur=\(Self.milliseconds(micros: micros)), upstream;dur=\(Self.milliseconds(micros: Int64(upstreamMilliseconds * 1000)))"
-    }
-
-    /// "1.234" from 1234 µs: fixed-point, because formatting a Double costs more than the
-    /// rest of a cached answer.
-    static func milliseconds(micros: Int64) -> String {
-        let m = max(0, micros)
-        let frac = m % 1000
-        let fracText = frac < 10 ? "00\(frac)" : frac < 100 ? "0\(frac)" : "\(frac)"
-        return "\(m / 1000).\(fracText)"
-    }
-
-    static func format(_ v: Double) -> String {
-        milliseconds(micros: Int64((v * 1000).rounded()))
+        ServerTiming.header(since: started, upstreamMilliseconds: upstreamMilliseconds)
     }
 }
 

@@ -4,68 +4,55 @@ import JSON
 /// The status and metrics documents of spec §3, read from the core's live state.
 enum StatusEncoders {
     static func patternsStatus(_ core: PatternCore) async -> [UInt8] {
-        let registry = core.configuration.registry
+        let report = await core.patternsStatus()
         var w = JSONWriter()
         w.beginObject()
         w.key("patterns")
         w.beginObject()
-        for pattern in IntegrationPattern.allCases {
-            let models = registry.models(with: pattern)
-            let snaps = models.compactMap { core.stats(for: $0.name) }
-            let requests = snaps.reduce(0) { $0 + $1.requests }
-            let errors = snaps.reduce(0) { $0 + $1.errors }
-            w.key(pattern.rawValue)
+        for s in report.patterns {
+            w.key(s.pattern.rawValue)
             w.beginObject()
             w.key("models")
             w.beginArray()
-            for m in models { w.string(m.name) }
+            for m in s.models { w.string(m) }
             w.endArray()
-            switch pattern {
+            switch s.pattern {
             case .realTime:
-                w.key("active_requests"); w.number(snaps.reduce(0) { $0 + $1.activeRequests })
+                w.key("active_requests"); w.number(s.activeRequests)
             case .hybrid:
-                w.key("real_time_requests"); w.number(snaps.reduce(0) { $0 + $1.realTimeRequests })
-                w.key("bulk_requests"); w.number(snaps.reduce(0) { $0 + $1.bulkRequests })
+                w.key("real_time_requests"); w.number(s.realTimeRequests)
+                w.key("bulk_requests"); w.number(s.bulkRequests)
             case .bulkOnly:
-                var c = QueueCounts()
-                for m in models {
-                    c += await core.queue.counts(model: m.name)
-                }
-                w.key("queued_batches"); w.number(c.pending)
-                w.key("processing_batches"); w.number(c.processing)
-                w.key("completed_batches"); w.number(c.completed)
+                w.key("queued_batches"); w.number(s.queue.pending)
+                w.key("processing_batches"); w.number(s.queue.processing)
+                w.key("completed_batches"); w.number(s.queue.completed)
             }
-            w.key("success_rate"); w.number(ExternalEncoders.rounded(requests == 0 ? 100 : Double(requests - errors) / Double(requests) * 100))
-            if pattern == .bulkOnly {
-                let batches = snaps.reduce(0) { $0 + $1.batchesProcessed }
-                let seconds = snaps.reduce(0) { $0 + $1.batchSecondsTotal }
-                w.key("avg_batch_processing_time_ms"); w.number(ExternalEncoders.rounded(batches == 0 ? 0 : seconds / Double(batches) * 1000))
+            w.key("success_rate"); w.number(ExternalEncoders.rounded(s.successRate))
+            if s.pattern == .bulkOnly {
+                w.key("avg_batch_processing_time_ms"); w.number(ExternalEncoders.rounded(s.averageBatchProcessingMs))
             } else {
-                w.key("avg_response_time_ms"); w.number(ExternalEncoders.rounded(averageLatency(core, models)))
+                w.key("avg_response_time_ms"); w.number(ExternalEncoders.rounded(s.averageResponseMs))
             }
             w.endObject()
         }
         w.endObject()
         w.key("circuit_breakers")
         w.beginObject()
-        for m in registry.models {
-            let endpoints = core.pool.endpoints(for: m.name)
-            let snaps = endpoints.map { $0.breaker.snapshot() }
-            let states = snaps.map(\.stateName)
-            w.key(m.name)
+        for b in report.breakers {
+            w.key(b.model)
             w.beginObject()
-            w.key("status"); w.string(PatternCore.overallBreakerState(states))
-            w.key("failure_count"); w.number(snaps.reduce(0) { $0 + $1.failureCount })
+            w.key("status"); w.string(b.state)
+            w.key("failure_count"); w.number(b.failureCount)
             w.key("endpoints")
             w.beginArray()
-            for (e, s) in zip(endpoints, snaps) {
+            for e in b.endpoints {
                 w.beginObject()
                 w.key("url"); w.string(e.url)
-                w.key("status"); w.string(s.stateName)
-                w.key("failure_count"); w.number(s.failureCount)
+                w.key("status"); w.string(e.state)
+                w.key("failure_count"); w.number(e.failureCount)
                 w.key("in_flight"); w.number(e.inFlight)
                 w.key("next_probe_in_seconds")
-                if let n = s.secondsUntilProbe { w.number(ExternalEncoders.rounded(n)) } else { w.null() }
+                if let n = e.secondsUntilProbe { w.number(ExternalEncoders.rounded(n)) } else { w.null() }
                 w.endObject()
             }
             w.endArray()
@@ -77,24 +64,13 @@ enum StatusEncoders {
     }
 
     static func queueStatus(_ core: PatternCore) async -> [UInt8] {
-        let queued = core.configuration.registry.models.filter { $0.pattern != .realTime }
-        var total = QueueCounts()
-        var perModel: [(String, QueueCounts)] = []
-        for m in queued {
-            let c = await core.queue.counts(model: m.name)
-            perModel.append((m.name, c))
-            total += c
-        }
-        let snaps = queued.compactMap { core.stats(for: $0.name) }
-        let batches = snaps.reduce(0) { $0 + $1.batchesProcessed }
-        let seconds = snaps.reduce(0) { $0 + $1.batchSecondsTotal }
-        let items = snaps.reduce(0) { $0 + $1.itemsProcessed }
-        let minutes = max(1.0 / 60, core.uptimeSeconds / 60)
+        let report = await core.queueStatus()
+        let total = report.total
         var w = JSONWriter()
         w.beginObject()
         w.key("queue_status")
         w.beginObject()
-        w.key("total_jobs"); w.number(total.pending + total.processing + total.completed + total.failed)
+        w.key("total_jobs"); w.number(report.totalJobs)
         w.key("pending_jobs"); w.number(total.pending)
         w.key("processing_jobs"); w.number(total.processing)
         w.key("completed_jobs"); w.number(total.completed)
@@ -102,14 +78,13 @@ enum StatusEncoders {
         w.endObject()
         w.key("processing_stats")
         w.beginObject()
-        w.key("avg_processing_time_seconds"); w.number(ExternalEncoders.rounded(batches == 0 ? 0 : seconds / Double(batches)))
-        w.key("items_per_minute"); w.number(ExternalEncoders.rounded(Double(items) / minutes))
-        let finished = total.completed + total.failed
-        w.key("success_rate"); w.number(ExternalEncoders.rounded(finished == 0 ? 100 : Double(total.completed) / Double(finished) * 100))
+        w.key("avg_processing_time_seconds"); w.number(ExternalEncoders.rounded(report.averageProcessingSeconds))
+        w.key("items_per_minute"); w.number(ExternalEncoders.rounded(report.itemsPerMinute))
+        w.key("success_rate"); w.number(ExternalEncoders.rounded(report.successRate))
         w.endObject()
         w.key("model_queues")
         w.beginObject()
-        for (name, c) in perModel {
+        for (name, c) in report.models {
             w.key(name)
             w.beginObject()
             w.key("pending"); w.number(c.pending)
@@ -163,16 +138,5 @@ enum StatusEncoders {
         w.key("recovered"); w.bool(r.recovered)
         w.endObject()
         return w.bytes
-    }
-
-    private static func averageLatency(_ core: PatternCore, _ models: [ModelConfig]) -> Double {
-        var sum = 0.0
-        var n = 0
-        for m in models {
-            guard let window = core.latency(for: m.name), window.count > 0 else { continue }
-            sum += window.average() * Double(window.count)
-            n += window.count
-        }
-        return n == 0 ? 0 : sum / Double(n)
     }
 }

@@ -38,7 +38,7 @@ extension PatternCore {
         return endpointStates.contains("half_open") ? "half_open" : "open"
     }
 
-    private func modelStatus(_ m: ModelConfig) async -> ModelStatusReport {
+    public func modelStatus(_ m: ModelConfig) async -> ModelStatusReport {
         let snaps = pool.endpoints(for: m.name).map { $0.breaker.snapshot() }
         let states = snaps.map(\.stateName)
         let s = stats(for: m.name) ?? ModelStats.Snapshot()

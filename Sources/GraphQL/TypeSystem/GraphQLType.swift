@@ -52,7 +52,7 @@ public enum TypeKind: String, Sendable, CaseIterable {
     case nonNull = "NON_NULL"
 }
 
-/// `__DirectiveLocation` (spec §3.13), in the spec's order.
+/// `__DirectiveLocation` (spec §3.13), in the spec's order, then graphql-core 3.3's addition.
 public enum DirectiveLocation: String, Sendable, CaseIterable {
     case query = "QUERY"
     case mutation = "MUTATION"
@@ -73,4 +73,6 @@ public enum DirectiveLocation: String, Sendable, CaseIterable {
     case enumValue = "ENUM_VALUE"
     case inputObject = "INPUT_OBJECT"
     case inputFieldDefinition = "INPUT_FIELD_DEFINITION"
+    /// graphql-js 17 / graphql-core 3.3: where `@deprecated` may mark a directive definition.
+    case directiveDefinition = "DIRECTIVE_DEFINITION"
 }

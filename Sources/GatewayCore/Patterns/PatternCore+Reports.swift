@@ -1,0 +1,158 @@
+/// The status documents of spec §3 as values: REST encodes them as its JSON bodies, GraphQL
+/// resolves its `patternStatus` and `queueStatus` from them, so both report the same numbers.
+
+public struct PatternSummary: Sendable {
+    public var pattern: IntegrationPattern
+    public var models: [String]
+    /// real_time only.
+    public var activeRequests = 0
+    /// hybrid only.
+    public var realTimeRequests = 0
+    public var bulkRequests = 0
+    /// bulk_only only: the queue counts of its models.
+    public var queue = QueueCounts()
+    /// Percent, 0–100; 100 when nothing has run.
+    public var successRate: Double = 100
+    /// real_time and hybrid.
+    public var averageResponseMs: Double = 0
+    /// bulk_only.
+    public var averageBatchProcessingMs: Double = 0
+}
+
+public struct EndpointReport: Sendable {
+    public var url: String
+    /// "closed", "open" or "half_open".
+    public var state: String
+    public var failureCount: Int
+    public var inFlight: Int
+    public var secondsUntilProbe: Double?
+}
+
+public struct BreakerReport: Sendable {
+    public var model: String
+    public var state: String
+    public var failureCount: Int
+    public var endpoints: [EndpointReport]
+}
+
+public struct PatternsStatusReport: Sendable {
+    /// real_time, hybrid, bulk_only.
+    public var patterns: [PatternSummary]
+    /// Every model, in configuration order.
+    public var breakers: [BreakerReport]
+}
+
+public struct QueueStatusReport: Sendable {
+    public var total: QueueCounts
+    public var averageProcessingSeconds: Double
+    public var itemsPerMinute: Double
+    /// Percent of finished jobs that completed; 100 when none has finished.
+    public var successRate: Double
+    /// Every bulk_only and hybrid model, in configuration order.
+    public var models: [(model: String, counts: QueueCounts)]
+
+    public var totalJobs: Int { total.pending + total.processing + total.completed + total.failed }
+}
+
+extension PatternCore {
+    public func patternsStatus() async -> PatternsStatusReport {
+        let registry = configuration.registry
+        var summaries: [PatternSummary] = []
+        for pattern in IntegrationPattern.allCases {
+            let models = registry.models(with: pattern)
+            let snaps = models.compactMap { stats(for: $0.name) }
+            let requests = snaps.reduce(0) { $0 + $1.requests }
+            let errors = snaps.reduce(0) { $0 + $1.errors }
+            var s = PatternSummary(pattern: pattern, models: models.map(\.name))
+            switch pattern {
+            case .realTime:
+                s.activeRequests = snaps.reduce(0) { $0 + $1.activeRequests }
+            case .hybrid:
+                s.realTimeRequests = snaps.reduce(0) { $0 + $1.realTimeRequests }
+                s.bulkRequests = snaps.reduce(0) { $0 + $1.bulkRequests }
+            case .bulkOnly:
+                for m in models { s.queue += await queue.counts(model: m.name) }
+                let batches = snaps.reduce(0) { $0 + $1.batchesProcessed }
+                let seconds = snaps.reduce(0) { $0 + $1.batchSecondsTotal }
+                s.averageBatchProcessingMs = batches == 0 ? 0 : seconds / Double(batches) * 1000
+            }
+            s.successRate = requests == 0 ? 100 : Double(requests - errors) / Double(requests) * 100
+            if pattern != .bulkOnly { s.averageResponseMs = averageLatency(models.map(\.name)) }
+            summaries.append(s)
+        }
+        let breakers = registry.models.map { m in
+            let reports = endpointReports(for: m.name)
+            return BreakerReport(model: m.name, state: Self.overallBreakerState(reports.map(\.state)),
+                                 failureCount: reports.reduce(0) { $0 + $1.failureCount }, endpoints: reports)
+        }
+        return PatternsStatusReport(patterns: summaries, breakers: breakers)
+    }
+
+    /// The model's replicas and their breakers, in configuration order.
+    public func endpointReports(for model: String) -> [EndpointReport] {
+        pool.endpoints(for: model).map { e in
+            let snap = e.breaker.snapshot()
+            return EndpointReport(url: e.url, state: snap.stateName, failureCount: snap.failureCount,
+                                  inFlight: e.inFlight, secondsUntilProbe: snap.secondsUntilProbe)
+        }
+    }
+
+    public func queueStatus() async -> QueueStatusReport {
+        let queued = configuration.registry.models.filter { $0.pattern != .realTime }
+        var total = QueueCounts()
+        var perModel: [(model: String, counts: QueueCounts)] = []
+        for m in queued {
+            let c = await queue.counts(model: m.name)
+            perModel.append((m.name, c))
+            total += c
+        }
+        let snaps = queued.compactMap { stats(for: $0.name) }
+        let batches = snaps.reduce(0) { $0 + $1.batchesProcessed }
+        let seconds = snaps.reduce(0) { $0 + $1.batchSecondsTotal }
+        let items = snaps.reduce(0) { $0 + $1.itemsProcessed }
+        let minutes = max(1.0 / 60, uptimeSeconds / 60)
+        let finished = total.completed + total.failed
+        return QueueStatusReport(
+            total: total, averageProcessingSeconds: batches == 0 ? 0 : seconds / Double(batches),
+            itemsPerMinute: Double(items) / minutes,
+            successRate: finished == 0 ? 100 : Double(total.completed) / Double(finished) * 100, models: perModel)
+    }
+
+    /// The request-weighted mean latency of the models' recent windows.
+    func averageLatency(_ models: [String]) -> Double {
+        var sum = 0.0
+        var n = 0
+        for name in models {
+            guard let window = latency(for: name), window.count > 0 else { continue }
+            sum += window.average() * Double(window.count)
+            n += window.count
+        }
+        return n == 0 ? 0 : sum / Double(n)
+    }
+}
+
+public struct ModelHealthReport: Sendable {
+    public var model: String
+    /// False while every endpoint's breaker is open.
+    public var upstreamOK: Bool
+    /// False while the vector store cannot count the model's points.
+    public var storeOK: Bool
+}
+
+extension PatternCore {
+    /// Every model's upstream and store, in configuration order.
+    public func health() async -> [ModelHealthReport] {
+        var reports: [ModelHealthReport] = []
+        for m in configuration.registry.models {
+            let storeOK: Bool
+            do {
+                _ = try await vectorStore.count(model: m.name)
+                storeOK = true
+            } catch {
+                storeOK = false
+            }
+            reports.append(ModelHealthReport(model: m.name, upstreamOK: isServing(model: m.name), storeOK: storeOK))
+        }
+        return reports
+    }
+}

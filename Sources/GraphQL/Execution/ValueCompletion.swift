@@ -1,0 +1,124 @@
+import JSON
+
+extension ExecutionContext {
+    /// CompleteValue (spec §6.4.3). Errors are recorded where they happen and thrown as
+    /// `NullPropagation` to the nearest field or list item that may be null.
+    func completeValue(_ type: GraphQLType, field: CollectedField, parentType: GraphQLNamedType, value: ResolvedValue)
+        async throws(NullPropagation) -> JSONValue
+    {
+        var type = type
+        var nonNull = false
+        if case .nonNull(let inner) = type {
+            nonNull = true
+            type = inner
+        }
+        switch value {
+        case .null, .json(.null):
+            if nonNull {
+                recordError("Cannot return null for non-nullable field \(parentType.name).\(field.fieldName).", at: field)
+                throw NullPropagation()
+            }
+            return .null
+        default:
+            break
+        }
+        if case .list(let itemType) = type {
+            return try await completeList(itemType, field: field, parentType: parentType, value: value)
+        }
+        guard let named = field.namedType else {
+            recordError("Cannot complete value of unexpected output type: '\(type)'.", at: field)
+            throw NullPropagation()
+        }
+        switch named.kind {
+        case .scalar, .enumeration:
+            switch LeafSerialization.serialize(value, as: named) {
+            case .success(let json): return json
+            case .failure(let message):
+                recordError(message.text, at: field)
+                throw NullPropagation()
+            }
+        case .object:
+            return try await executeFields(field.subfields(for: named, in: self), objectType: named, parent: value)
+        case .interface, .union:
+            let objectType = try runtimeType(of: value, abstractType: named, field: field, parentType: parentType)
+            return try await executeFields(field.subfields(for: objectType, in: self), objectType: objectType, parent: value)
+        case .inputObject:
+            recordError("Cannot complete value of unexpected output type: '\(named.name)'.", at: field)
+            throw NullPropagation()
+        }
+    }
+
+    /// CompleteValue for a list type: each item completed at its index of the path; an item
+    /// error nulls the item, or the whole list when items are non-null.
+    private func completeList(_ itemType: GraphQLType, field: CollectedField, parentType: GraphQLNamedType, value: ResolvedValue)
+        async throws(NullPropagation) -> JSONValue
+    {
+        switch value {
+        case .list(let items):
+            var result: [JSONValue] = []
+            result.reserveCapacity(items.count)
+            for index in items.indices {
+                result.append(try await completeItem(itemType, index: index, field: field, parentType: parentType, value: items[index]))
+            }
+            return .array(result)
+        case .json(.array(let items)):
+            // Lists of leaves are the common case: serialize them without a round trip per item.
+            var result: [JSONValue] = []
+            result.reserveCapacity(items.count)
+            for index in items.indices {
+                result.append(
+                    try await completeItem(itemType, index: index, field: field, parentType: parentType, value: .json(items[index])))
+            }
+            return .array(result)
+        default:
+            recordError("Expected Iterable, but did not find one for field '\(parentType.name).\(field.fieldName)'.", at: field)
+            throw NullPropagation()
+        }
+    }
+
+    private func completeItem(_ itemType: GraphQLType, index: Int, field: CollectedField, parentType: GraphQLNamedType, value: ResolvedValue)
+        async throws(NullPropagation) -> JSONValue
+    {
+        path.append(.index(index))
+        defer { path.removeLast() }
+        do {
+            return try await completeValue(itemType, field: field, parentType: parentType, value: value)
+        } catch {
+            if itemType.isNonNull { throw error }
+            return .null
+        }
+    }
+
+    /// ResolveAbstractType (spec §6.4.3): the object type a value names, by `.object(typeName:)`
+    /// or by its `__typename` member; it must be one of the abstract type's possible types.
+    func runtimeType(of value: ResolvedValue, abstractType: GraphQLNamedType, field: CollectedField, parentType: GraphQLNamedType)
+        throws(NullPropagation) -> GraphQLNamedType
+    {
+        var name: String?
+        switch value {
+        case .object(let typeName, _): name = typeName
+        case .json(.object(let object)): name = object["__typename"]?.stringValue
+        default: name = nil
+        }
+        guard let name else {
+            recordError(
+                "Abstract type '\(abstractType.name)' must resolve to an Object type at runtime for field '\(parentType.name).\(field.fieldName)'. Either the '\(abstractType.name)' type should provide a 'resolve_type' function or each possible type should provide an 'is_type_of' function.",
+                at: field)
+            throw NullPropagation()
+        }
+        guard let runtimeType = schema.type(named: name) else {
+            recordError(
+                "Abstract type '\(abstractType.name)' was resolved to a type '\(name)' that does not exist inside the schema.", at: field)
+            throw NullPropagation()
+        }
+        guard case .object = runtimeType.kind else {
+            recordError("Abstract type '\(abstractType.name)' was resolved to a non-object type '\(name)'.", at: field)
+            throw NullPropagation()
+        }
+        guard schema.isPossibleType(name, of: abstractType.name) else {
+            recordError("Runtime Object type '\(name)' is not a possible type for '\(abstractType.name)'.", at: field)
+            throw NullPropagation()
+        }
+        return runtimeType
+    }
+}
