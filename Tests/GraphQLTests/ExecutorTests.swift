@@ -90,11 +90,15 @@ enum ExecutorFixture {
             return all.first { $0["name"] == arguments["name"] }.map(ResolvedValue.json) ?? .null
         }
         let echoV: FieldResolver = { _, arguments, _ in .json(arguments["v"] ?? .null) }
-        for field in ["value", "int", "float", "string", "boolean", "id", "color", "ints", "strictInts", "grid", "requiredInt", "animal"] {
+        for field in [
+            "value", "int", "float", "string", "boolean", "id", "color", "ints", "strictInts", "grid", "requiredInt", "animal",
+        ] {
             map["Query", field] = echoV
         }
         map["Query", "fail"] = { _, arguments, _ in
-            throw FieldError("Failed: \(arguments["code"]?.stringValue ?? "-")", code: arguments["code"]?.stringValue ?? "bad", details: ["retry": true])
+            throw FieldError(
+                "Failed: \(arguments["code"]?.stringValue ?? "-")", code: arguments["code"]?.stringValue ?? "bad",
+                details: ["retry": true])
         }
         map["Query", "boom"] = { _, _, _ in throw Boom() }
         map["Query", "tree"] = { _, _, _ in .json(tree) }
@@ -143,7 +147,9 @@ struct ExecutorTests {
     }
 
     static let cases: [Case] = [
-        Case(name: "aliases", query: "{ a: int(v: 1) b: int(v: 2) c: value(v: \"x\") }", expected: #"{"data":{"a":1,"b":2,"c":"x"}}"#),
+        Case(
+            name: "aliases", query: "{ a: int(v: 1) b: int(v: 2) c: value(v: \"x\") }",
+            expected: #"{"data":{"a":1,"b":2,"c":"x"}}"#),
         Case(
             name: "response keys in selection order, merged keys at first position",
             query: "{ pets { name } int(v: 1) pets { legs name } }",
@@ -155,10 +161,12 @@ struct ExecutorTests {
         Case(
             name: "union with __typename and a fragment on an interface",
             query: "{ animals { __typename ... on Named { name } ... on Dog { legs } } }",
-            expected: #"{"data":{"animals":[{"__typename":"Dog","name":"Rex","legs":4},null,{"__typename":"Cat","name":"Tom"}]}}"#),
+            expected: #"{"data":{"animals":[{"__typename":"Dog","name":"Rex","legs":4},null,{"__typename":"Cat","name":"Tom"}]}}"#
+        ),
         Case(
             name: "inline fragment without a type condition, nested fragments",
-            query: "{ ... { pet(name: \"Tom\") { ...A } } } fragment A on Pet { ... on Cat { ...B } } fragment B on Named { name }",
+            query:
+                "{ ... { pet(name: \"Tom\") { ...A } } } fragment A on Pet { ... on Cat { ...B } } fragment B on Named { name }",
             expected: #"{"data":{"pet":{"name":"Tom"}}}"#),
         Case(
             name: "__typename on the root and on objects",
@@ -166,7 +174,8 @@ struct ExecutorTests {
             expected: #"{"data":{"__typename":"Query","pet":{"__typename":"Dog","t":"Dog"}}}"#),
         Case(
             name: "@skip and @include with literals",
-            query: "{ a: int(v: 1) @skip(if: true) b: int(v: 2) @skip(if: false) c: int(v: 3) @include(if: false) d: int(v: 4) @include(if: true) }",
+            query:
+                "{ a: int(v: 1) @skip(if: true) b: int(v: 2) @skip(if: false) c: int(v: 3) @include(if: false) d: int(v: 4) @include(if: true) }",
             expected: #"{"data":{"b":2,"d":4}}"#),
         Case(
             name: "@skip and @include with variables, on fragments too",
@@ -189,16 +198,20 @@ struct ExecutorTests {
         Case(
             name: "default resolver reads JSON members; a missing member is null",
             query: "{ tree { leaf child { leaf child { leaf } } children { leaf } } }",
-            expected: #"{"data":{"tree":{"leaf":1,"child":{"leaf":3,"child":null},"children":[{"leaf":null},{"leaf":null},{"leaf":null}]}}}"#),
+            expected:
+                #"{"data":{"tree":{"leaf":1,"child":{"leaf":3,"child":null},"children":[{"leaf":null},{"leaf":null},{"leaf":null}]}}}"#
+        ),
         Case(
             name: "nested lists",
             query: "{ grid(v: [[1, 2], [], [3]]) }",
             expected: #"{"data":{"grid":[[1,2],[],[3]]}}"#),
         Case(
             name: "introspection meta-fields on the query root",
-            query: "{ __type(name: \"Dog\") { name kind interfaces { name } } __schema { queryType { name } mutationType { name } } }",
+            query:
+                "{ __type(name: \"Dog\") { name kind interfaces { name } } __schema { queryType { name } mutationType { name } } }",
             expected:
-                #"{"data":{"__type":{"name":"Dog","kind":"OBJECT","interfaces":[{"name":"Pet"},{"name":"Named"}]},"__schema":{"queryType":{"name":"Query"},"mutationType":{"name":"Mutation"}}}}"#),
+                #"{"data":{"__type":{"name":"Dog","kind":"OBJECT","interfaces":[{"name":"Pet"},{"name":"Named"}]},"__schema":{"queryType":{"name":"Query"},"mutationType":{"name":"Mutation"}}}}"#
+        ),
         Case(
             name: "__type of an unknown name is null",
             query: "{ __type(name: \"Nope\") { name } }",

@@ -1,58 +1,169 @@
 import Testing
+
 @testable import GraphQL
 
 extension LexerTests {
-/// A token as the tests expect it: kind, value, and graphql-core's 1-based line and column.
-struct ExpectedToken: Equatable, CustomStringConvertible {
-    var kind: TokenKind
-    var value: String?
-    var line: Int
-    var column: Int
+    /// A token as the tests expect it: kind, value, and graphql-core's 1-based line and column.
+    struct ExpectedToken: Equatable, CustomStringConvertible {
+        var kind: TokenKind
+        var value: String?
+        var line: Int
+        var column: Int
 
-    init(_ kind: TokenKind, _ value: String?, _ line: Int, _ column: Int) {
-        self.kind = kind
-        self.value = value
-        self.line = line
-        self.column = column
+        init(_ kind: TokenKind, _ value: String?, _ line: Int, _ column: Int) {
+            self.kind = kind
+            self.value = value
+            self.line = line
+            self.column = column
+        }
+
+        var description: String { "\(kind) \(value.map { "'\($0)'" } ?? "") \(line):\(column)" }
     }
 
-    var description: String { "\(kind) \(value.map { "'\($0)'" } ?? "") \(line):\(column)" }
-}
-
-/// Every token of `source` up to and including the end of file.
-static func lexAll(_ source: String) throws(GraphQLError) -> [ExpectedToken] {
-    var lexer = Lexer(source)
-    var tokens: [ExpectedToken] = []
-    while true {
-        let token = try lexer.next()
-        tokens.append(ExpectedToken(token.kind, token.value, token.location.line, token.location.column))
-        if token.kind == .endOfFile { return tokens }
+    /// Every token of `source` up to and including the end of file.
+    static func lexAll(_ source: String) throws(GraphQLError) -> [ExpectedToken] {
+        var lexer = Lexer(source)
+        var tokens: [ExpectedToken] = []
+        while true {
+            let token = try lexer.next()
+            tokens.append(ExpectedToken(token.kind, token.value, token.location.line, token.location.column))
+            if token.kind == .endOfFile { return tokens }
+        }
     }
-}
 }
 
 /// Expected values come from graphql-core 3.3.2's `Lexer` (`advance()` until `<EOF>`).
 @Suite struct LexerTests {
     static let tokenCases: [(String, [ExpectedToken])] = [
-        ("{ a }", [ExpectedToken(.braceL, nil, 1, 1), ExpectedToken(.name, "a", 1, 3), ExpectedToken(.braceR, nil, 1, 5), ExpectedToken(.endOfFile, nil, 1, 6)]),
-        ("! $ & ( ) ... : = @ [ ] { | }", [ExpectedToken(.bang, nil, 1, 1), ExpectedToken(.dollar, nil, 1, 3), ExpectedToken(.amp, nil, 1, 5), ExpectedToken(.parenL, nil, 1, 7), ExpectedToken(.parenR, nil, 1, 9), ExpectedToken(.spread, nil, 1, 11), ExpectedToken(.colon, nil, 1, 15), ExpectedToken(.equals, nil, 1, 17), ExpectedToken(.at, nil, 1, 19), ExpectedToken(.bracketL, nil, 1, 21), ExpectedToken(.bracketR, nil, 1, 23), ExpectedToken(.braceL, nil, 1, 25), ExpectedToken(.pipe, nil, 1, 27), ExpectedToken(.braceR, nil, 1, 29), ExpectedToken(.endOfFile, nil, 1, 30)]),
-        ("name _under Name123 __typename", [ExpectedToken(.name, "name", 1, 1), ExpectedToken(.name, "_under", 1, 6), ExpectedToken(.name, "Name123", 1, 13), ExpectedToken(.name, "__typename", 1, 21), ExpectedToken(.endOfFile, nil, 1, 31)]),
-        ("0 -0 1 -12 123456789", [ExpectedToken(.int, "0", 1, 1), ExpectedToken(.int, "-0", 1, 3), ExpectedToken(.int, "1", 1, 6), ExpectedToken(.int, "-12", 1, 8), ExpectedToken(.int, "123456789", 1, 12), ExpectedToken(.endOfFile, nil, 1, 21)]),
-        ("1.5 -0.0 1e5 1E-3 -1.2e+10 0.5e0", [ExpectedToken(.float, "1.5", 1, 1), ExpectedToken(.float, "-0.0", 1, 5), ExpectedToken(.float, "1e5", 1, 10), ExpectedToken(.float, "1E-3", 1, 14), ExpectedToken(.float, "-1.2e+10", 1, 19), ExpectedToken(.float, "0.5e0", 1, 28), ExpectedToken(.endOfFile, nil, 1, 33)]),
-        ("\"simple\" \"\" \"with \\\"quote\\\"\" \"\\\\ \\/ \\b \\f \\n \\r \\t\"", [ExpectedToken(.string, "simple", 1, 1), ExpectedToken(.string, "", 1, 10), ExpectedToken(.string, "with \"quote\"", 1, 13), ExpectedToken(.string, "\\ / \u{8} \u{C} \n \r \t", 1, 30), ExpectedToken(.endOfFile, nil, 1, 52)]),
-        ("\"\\u00e9\\u{1F600}\\uD83D\\uDE00\\u{0}\"", [ExpectedToken(.string, "é😀😀\u{0}", 1, 1), ExpectedToken(.endOfFile, nil, 1, 35)]),
-        ("\"\"\"block\"\"\"", [ExpectedToken(.blockString, "block", 1, 1), ExpectedToken(.endOfFile, nil, 1, 12)]),
-        ("\"\"\"\n    indented\n      more\n    back\n\"\"\"", [ExpectedToken(.blockString, "indented\n  more\nback", 1, 1), ExpectedToken(.endOfFile, nil, 5, 4)]),
-        ("\"\"\"  first line kept\n  second\n\"\"\"", [ExpectedToken(.blockString, "  first line kept\nsecond", 1, 1), ExpectedToken(.endOfFile, nil, 3, 4)]),
-        ("\"\"\"with \\\"\"\" escape\"\"\"", [ExpectedToken(.blockString, "with \"\"\" escape", 1, 1), ExpectedToken(.endOfFile, nil, 1, 23)]),
-        ("\"\"\"\n\n\n\"\"\"", [ExpectedToken(.blockString, "", 1, 1), ExpectedToken(.endOfFile, nil, 4, 4)]),
-        ("a # comment\nb", [ExpectedToken(.name, "a", 1, 1), ExpectedToken(.name, "b", 2, 1), ExpectedToken(.endOfFile, nil, 2, 2)]),
-        ("a,b,,c", [ExpectedToken(.name, "a", 1, 1), ExpectedToken(.name, "b", 1, 3), ExpectedToken(.name, "c", 1, 6), ExpectedToken(.endOfFile, nil, 1, 7)]),
-        ("\u{FEFF}a", [ExpectedToken(.name, "a", 1, 2), ExpectedToken(.endOfFile, nil, 1, 3)]),
-        ("a\r\nb\rc\nd", [ExpectedToken(.name, "a", 1, 1), ExpectedToken(.name, "b", 2, 1), ExpectedToken(.name, "c", 3, 1), ExpectedToken(.name, "d", 4, 1), ExpectedToken(.endOfFile, nil, 4, 2)]),
-        ("\"\"\"x\r\ny\rz\"\"\"  after", [ExpectedToken(.blockString, "x\ny\nz", 1, 1), ExpectedToken(.name, "after", 3, 7), ExpectedToken(.endOfFile, nil, 3, 12)]),
-        ("\"é\" a \"😀\" b", [ExpectedToken(.string, "é", 1, 1), ExpectedToken(.name, "a", 1, 5), ExpectedToken(.string, "😀", 1, 7), ExpectedToken(.name, "b", 1, 11), ExpectedToken(.endOfFile, nil, 1, 12)]),
-        ("\"\"\"é\n  é\"\"\" x", [ExpectedToken(.blockString, "é\né", 1, 1), ExpectedToken(.name, "x", 2, 8), ExpectedToken(.endOfFile, nil, 2, 9)]),
+        (
+            "{ a }",
+            [
+                .init(.braceL, nil, 1, 1), .init(.name, "a", 1, 3), .init(.braceR, nil, 1, 5),
+                .init(.endOfFile, nil, 1, 6),
+            ]
+        ),
+        (
+            "! $ & ( ) ... : = @ [ ] { | }",
+            [
+                .init(.bang, nil, 1, 1), .init(.dollar, nil, 1, 3), .init(.amp, nil, 1, 5), .init(.parenL, nil, 1, 7),
+                .init(.parenR, nil, 1, 9), .init(.spread, nil, 1, 11), .init(.colon, nil, 1, 15),
+                .init(.equals, nil, 1, 17),
+                .init(.at, nil, 1, 19), .init(.bracketL, nil, 1, 21), .init(.bracketR, nil, 1, 23),
+                .init(.braceL, nil, 1, 25),
+                .init(.pipe, nil, 1, 27), .init(.braceR, nil, 1, 29), .init(.endOfFile, nil, 1, 30),
+            ]
+        ),
+        (
+            "name _under Name123 __typename",
+            [
+                .init(.name, "name", 1, 1), .init(.name, "_under", 1, 6), .init(.name, "Name123", 1, 13),
+                .init(.name, "__typename", 1, 21),
+                .init(.endOfFile, nil, 1, 31),
+            ]
+        ),
+        (
+            "0 -0 1 -12 123456789",
+            [
+                .init(.int, "0", 1, 1), .init(.int, "-0", 1, 3), .init(.int, "1", 1, 6), .init(.int, "-12", 1, 8),
+                .init(.int, "123456789", 1, 12), .init(.endOfFile, nil, 1, 21),
+            ]
+        ),
+        (
+            "1.5 -0.0 1e5 1E-3 -1.2e+10 0.5e0",
+            [
+                .init(.float, "1.5", 1, 1), .init(.float, "-0.0", 1, 5), .init(.float, "1e5", 1, 10),
+                .init(.float, "1E-3", 1, 14),
+                .init(.float, "-1.2e+10", 1, 19), .init(.float, "0.5e0", 1, 28), .init(.endOfFile, nil, 1, 33),
+            ]
+        ),
+        (
+            "\"simple\" \"\" \"with \\\"quote\\\"\" \"\\\\ \\/ \\b \\f \\n \\r \\t\"",
+            [
+                .init(.string, "simple", 1, 1), .init(.string, "", 1, 10), .init(.string, "with \"quote\"", 1, 13),
+                .init(.string, "\\ / \u{8} \u{C} \n \r \t", 1, 30),
+                .init(.endOfFile, nil, 1, 52),
+            ]
+        ),
+        (
+            "\"\\u00e9\\u{1F600}\\uD83D\\uDE00\\u{0}\"",
+            [
+                .init(.string, "é😀😀\u{0}", 1, 1), .init(.endOfFile, nil, 1, 35),
+            ]
+        ),
+        (
+            "\"\"\"block\"\"\"",
+            [
+                .init(.blockString, "block", 1, 1), .init(.endOfFile, nil, 1, 12),
+            ]
+        ),
+        (
+            "\"\"\"\n    indented\n      more\n    back\n\"\"\"",
+            [
+                .init(.blockString, "indented\n  more\nback", 1, 1), .init(.endOfFile, nil, 5, 4),
+            ]
+        ),
+        (
+            "\"\"\"  first line kept\n  second\n\"\"\"",
+            [
+                .init(.blockString, "  first line kept\nsecond", 1, 1), .init(.endOfFile, nil, 3, 4),
+            ]
+        ),
+        (
+            "\"\"\"with \\\"\"\" escape\"\"\"",
+            [
+                .init(.blockString, "with \"\"\" escape", 1, 1), .init(.endOfFile, nil, 1, 23),
+            ]
+        ),
+        (
+            "\"\"\"\n\n\n\"\"\"",
+            [
+                .init(.blockString, "", 1, 1), .init(.endOfFile, nil, 4, 4),
+            ]
+        ),
+        (
+            "a # comment\nb",
+            [
+                .init(.name, "a", 1, 1), .init(.name, "b", 2, 1), .init(.endOfFile, nil, 2, 2),
+            ]
+        ),
+        (
+            "a,b,,c",
+            [
+                .init(.name, "a", 1, 1), .init(.name, "b", 1, 3), .init(.name, "c", 1, 6), .init(.endOfFile, nil, 1, 7),
+            ]
+        ),
+        (
+            "\u{FEFF}a",
+            [
+                .init(.name, "a", 1, 2), .init(.endOfFile, nil, 1, 3),
+            ]
+        ),
+        (
+            "a\r\nb\rc\nd",
+            [
+                .init(.name, "a", 1, 1), .init(.name, "b", 2, 1), .init(.name, "c", 3, 1), .init(.name, "d", 4, 1),
+                .init(.endOfFile, nil, 4, 2),
+            ]
+        ),
+        (
+            "\"\"\"x\r\ny\rz\"\"\"  after",
+            [
+                .init(.blockString, "x\ny\nz", 1, 1), .init(.name, "after", 3, 7), .init(.endOfFile, nil, 3, 12),
+            ]
+        ),
+        (
+            "\"é\" a \"😀\" b",
+            [
+                .init(.string, "é", 1, 1), .init(.name, "a", 1, 5), .init(.string, "😀", 1, 7), .init(.name, "b", 1, 11),
+                .init(.endOfFile, nil, 1, 12),
+            ]
+        ),
+        (
+            "\"\"\"é\n  é\"\"\" x",
+            [
+                .init(.blockString, "é\né", 1, 1), .init(.name, "x", 2, 8), .init(.endOfFile, nil, 2, 9),
+            ]
+        ),
     ]
 
     @Test(arguments: tokenCases)

@@ -1,5 +1,6 @@
 import GatewayTestSupport
 import Testing
+
 @testable import GraphQL
 
 /// The parser faces whatever clients send: any text must parse or fail with a located syntax
@@ -70,7 +71,8 @@ import Testing
         _ = try Parser.parse(selections)
         let lists = "{ f(x: " + String(repeating: "[", count: 127) + String(repeating: "]", count: 127) + ") }"
         _ = try Parser.parse(lists)
-        let types = "query ($v: " + String(repeating: "[", count: 128) + "Int" + String(repeating: "]", count: 128) + ") { a }"
+        let types =
+            "query ($v: " + String(repeating: "[", count: 128) + "Int" + String(repeating: "]", count: 128) + ") { a }"
         _ = try Parser.parse(types)
     }
 
@@ -90,7 +92,9 @@ import Testing
 /// Random GraphQL documents from the grammar, with names, values, strings and numbers drawn from
 /// small pools that include the awkward cases (keywords as names, escapes, bad numbers).
 private struct DocumentGenerator {
-    static let names = ["a", "b", "on", "true", "null", "query", "type", "fragment", "extend", "_x", "A1", "__typename"]
+    static let names = [
+        "a", "b", "on", "true", "null", "query", "type", "fragment", "extend", "_x", "A1", "__typename",
+    ]
     static let numbers = ["0", "-0", "12", "1.5", "1e5", "-1.2E-3", "01", "1.", ".5", "1e", "1a"]
     static let strings = [
         "\"\"", "\"abc\"", "\"é😀\"", "\"\\n\\u00e9\\u{1F600}\\uD83D\\uDE00\"", "\"\\x\"", "\"\\u{110000}\"",
@@ -98,8 +102,12 @@ private struct DocumentGenerator {
     ]
     static let separators = [" ", " ", " ", "\n", ",", "\r\n", "\t", " # comment é\n", "\u{FEFF}", ""]
 
-    func pick<T>(_ items: [T], _ random: inout SplitMix64) -> T { items[Int.random(in: 0..<items.count, using: &random)] }
-    func chance(_ probability: Double, _ random: inout SplitMix64) -> Bool { Double.random(in: 0..<1, using: &random) < probability }
+    func pick<T>(_ items: [T], _ random: inout SplitMix64) -> T {
+        items[Int.random(in: 0..<items.count, using: &random)]
+    }
+    func chance(_ probability: Double, _ random: inout SplitMix64) -> Bool {
+        Double.random(in: 0..<1, using: &random) < probability
+    }
 
     mutating func document(using random: inout SplitMix64) -> String {
         (0..<Int.random(in: 1...3, using: &random)).map { _ in definition(&random) }.joined(separator: "\n")
@@ -110,16 +118,25 @@ private struct DocumentGenerator {
         case 0, 1, 2: return selectionSet(0, &random)
         case 3, 4:
             let variables = chance(0.5, &random) ? "($v: \(type(0, &random)) = \(value(0, const: true, &random)))" : ""
-            return "\(pick(["query", "mutation", "subscription"], &random)) \(pick(Self.names, &random))\(variables)\(directives(&random)) \(selectionSet(0, &random))"
-        case 5: return "fragment \(pick(Self.names, &random)) on \(pick(Self.names, &random)) \(selectionSet(0, &random))"
+            return
+                "\(pick(["query", "mutation", "subscription"], &random)) \(pick(Self.names, &random))\(variables)\(directives(&random)) \(selectionSet(0, &random))"
+        case 5:
+            return "fragment \(pick(Self.names, &random)) on \(pick(Self.names, &random)) \(selectionSet(0, &random))"
         case 6:
             let fields = (0..<Int.random(in: 1...3, using: &random)).map { _ in
                 "\(description(&random))\(pick(Self.names, &random))(x: \(type(0, &random)) = \(value(0, const: true, &random))): \(type(0, &random))"
             }
-            return "\(description(&random))type \(pick(Self.names, &random)) implements & A & B { \(fields.joined(separator: " ")) }"
-        case 7: return "union U = | \(pick(Self.names, &random)) | B\nenum E { \(pick(Self.names, &random)) B }\nscalar S @d(x: 1)"
-        case 8: return "directive @d(a: Int) repeatable on | FIELD | \(pick(["QUERY", "OBJECT", "FOO"], &random))\ninput I { a: Int = 1 }"
-        default: return "extend \(pick(["type", "schema", "scalar", "union", "enum", "input", "interface"], &random)) \(pick(Self.names, &random)) @d"
+            return
+                "\(description(&random))type \(pick(Self.names, &random)) implements & A & B { \(fields.joined(separator: " ")) }"
+        case 7:
+            return
+                "union U = | \(pick(Self.names, &random)) | B\nenum E { \(pick(Self.names, &random)) B }\nscalar S @d(x: 1)"
+        case 8:
+            return
+                "directive @d(a: Int) repeatable on | FIELD | \(pick(["QUERY", "OBJECT", "FOO"], &random))\ninput I { a: Int = 1 }"
+        default:
+            return
+                "extend \(pick(["type", "schema", "scalar", "union", "enum", "input", "interface"], &random)) \(pick(Self.names, &random)) @d"
         }
     }
 
@@ -159,7 +176,8 @@ private struct DocumentGenerator {
         case 3: return const && chance(0.8, &random) ? "X" : "$\(pick(Self.names, &random))"
         case 4: return pick(Self.names, &random)
         case 5, 6:
-            let values = (0..<Int.random(in: 0...3, using: &random)).map { _ in value(depth + 1, const: const, &random) }
+            let values = (0..<Int.random(in: 0...3, using: &random)).map { _ in value(depth + 1, const: const, &random)
+            }
             return "[" + values.joined(separator: pick(Self.separators, &random)) + "]"
         default:
             let fields = (0..<Int.random(in: 0...3, using: &random)).map { _ in

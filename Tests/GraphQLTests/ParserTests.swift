@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GraphQL
 
 /// The document's first operation's selections.
@@ -140,7 +141,10 @@ private func at(_ line: Int, _ column: Int) -> GraphQL.SourceLocation { SourceLo
         let type = try #require(operation.variableDefinitions.first?.type)
         #expect(type.description == "[[Int!]]!")
         #expect(type.namedType == Name("Int", at: at(1, 14)))
-        guard case .nonNull(.list(.list(.nonNull(.named(let name), let innerNonNull), let innerList), let outerList), let outer) = type
+        guard
+            case .nonNull(
+                .list(.list(.nonNull(.named(let name), let innerNonNull), let innerList), let outerList), let outer) =
+                type
         else {
             Issue.record("wrong shape \(type)")
             return
@@ -194,7 +198,8 @@ private func at(_ line: Int, _ column: Int) -> GraphQL.SourceLocation { SourceLo
         #expect(fields[0].arguments[0].directives.map(\.name.value) == ["a"])
         #expect(fields[0].directives.map(\.name.value) == ["deprecated"])
 
-        guard case .type(let interface) = definitions[2], case .interface(let parents, let interfaceFields) = interface.kind,
+        guard case .type(let interface) = definitions[2],
+            case .interface(let parents, let interfaceFields) = interface.kind,
             case .type(let union) = definitions[3], case .union(let members) = union.kind,
             case .type(let enumeration) = definitions[4], case .enumeration(let values) = enumeration.kind,
             case .type(let input) = definitions[5], case .inputObject(let inputFields) = input.kind,
@@ -217,15 +222,18 @@ private func at(_ line: Int, _ column: Int) -> GraphQL.SourceLocation { SourceLo
         #expect(kind == "type" && extended == Name("T", at: at(13, 13)) && extensionLocation == at(13, 1))
     }
 
-    @Test(arguments: [
-        ("extend schema @d", "schema", nil), ("extend scalar S @d", "scalar", "S"), ("extend type T { a: Int }", "type", "T"),
-        ("extend interface I implements J", "interface", "I"), ("extend union U = A", "union", "U"),
-        ("extend enum E { A }", "enum", "E"), ("extend input I { a: Int }", "input", "I"),
-        ("extend directive @d @e", "directive", "d"),
-    ] as [(String, String, String?)])
+    @Test(
+        arguments: [
+            ("extend schema @d", "schema", nil), ("extend scalar S @d", "scalar", "S"),
+            ("extend type T { a: Int }", "type", "T"),
+            ("extend interface I implements J", "interface", "I"), ("extend union U = A", "union", "U"),
+            ("extend enum E { A }", "enum", "E"), ("extend input I { a: Int }", "input", "I"),
+            ("extend directive @d @e", "directive", "d"),
+        ] as [(String, String, String?)])
     func parsesExtensionsAsTheirKindAndName(source: String, kind: String, name: String?) throws {
-        guard case .typeSystem(.extensionDefinition(let parsedKind, let parsedName, let location)) =
-            try Parser.parse(source).definitions.first
+        guard
+            case .typeSystem(.extensionDefinition(let parsedKind, let parsedName, let location)) =
+                try Parser.parse(source).definitions.first
         else { throw ParserTestFailure.shape }
         #expect(parsedKind == kind)
         #expect(parsedName?.value == name)
@@ -240,7 +248,10 @@ private func at(_ line: Int, _ column: Int) -> GraphQL.SourceLocation { SourceLo
         let definitions = try Parser.parse(sdl).definitions
         #expect(definitions.count == 35)
         var kinds: [String: Int] = [:]
-        var fieldCount = 0, argumentCount = 0, inputFieldCount = 0, enumValueCount = 0
+        var fieldCount = 0
+        var argumentCount = 0
+        var inputFieldCount = 0
+        var enumValueCount = 0
         var query: [FieldDefinition] = []
         for case .typeSystem(let definition) in definitions {
             switch definition {
@@ -273,9 +284,14 @@ private func at(_ line: Int, _ column: Int) -> GraphQL.SourceLocation { SourceLo
         }
         #expect(kinds == ["object": 23, "enum": 7, "schema": 1, "scalar": 1, "interface": 1, "union": 1, "input": 1])
         #expect([fieldCount, argumentCount, inputFieldCount, enumValueCount] as [Int] == [125, 22, 3, 18])
-        #expect(query.prefix(3).map(\.name) == [Name("models", at: at(16, 3)), Name("model", at: at(18, 3)), Name("patternStatus", at: at(20, 3))])
+        #expect(
+            query.prefix(3).map(\.name) == [
+                Name("models", at: at(16, 3)), Name("model", at: at(18, 3)), Name("patternStatus", at: at(20, 3)),
+            ])
         #expect(query.first?.type.description == "[Model!]!")
-        #expect(query[1].description == "One model by name (aliases such as yi34 accepted); null when there is no such model.")
+        #expect(
+            query[1].description
+                == "One model by name (aliases such as yi34 accepted); null when there is no such model.")
         let limit = query.first { $0.name.value == "optimizedSearch" }?.arguments.first { $0.name.value == "limit" }
         #expect(limit?.defaultValue.map(Printer.print) == "10")
     }
@@ -326,8 +342,14 @@ private func at(_ line: Int, _ column: Int) -> GraphQL.SourceLocation { SourceLo
         ("{ a(x: {b: 1) }", "Syntax Error: Expected Name, found ')'.", 1, 13),
         ("{ a(x: [1, 2) }", "Syntax Error: Unexpected ')'.", 1, 13),
         ("{ a(x: [1 2 }", "Syntax Error: Unexpected '}'.", 1, 13),
-        ("\"desc\" { a }", "Syntax Error: Unexpected description, descriptions are not supported on shorthand queries.", 1, 1),
-        ("\"desc\" extend type T @d", "Syntax Error: Unexpected description, only GraphQL definitions support descriptions.", 1, 1),
+        (
+            "\"desc\" { a }",
+            "Syntax Error: Unexpected description, descriptions are not supported on shorthand queries.", 1, 1
+        ),
+        (
+            "\"desc\" extend type T @d",
+            "Syntax Error: Unexpected description, only GraphQL definitions support descriptions.", 1, 1
+        ),
         ("\"desc\"", "Syntax Error: Unexpected <EOF>.", 1, 7),
         ("\"\"\"desc\"\"\" 12", "Syntax Error: Unexpected Int '12'.", 1, 12),
         ("schema", "Syntax Error: Expected '{', found <EOF>.", 1, 7),
@@ -388,7 +410,10 @@ private func at(_ line: Int, _ column: Int) -> GraphQL.SourceLocation { SourceLo
         ("{ a } $", "Syntax Error: Unexpected '$'.", 1, 7),
         ("{\n  a(x: 1)\n  b(y: )\n}", "Syntax Error: Unexpected ')'.", 3, 8),
         ("query Q(\r\n  $v: Int\r\n  $w: ) { a }", "Syntax Error: Expected Name, found ')'.", 3, 7),
-        ("\"\"\"\n  long\n  description\n\"\"\"\ntype T { a: Int b(: Int }", "Syntax Error: Expected Name, found ':'.", 5, 19),
+        (
+            "\"\"\"\n  long\n  description\n\"\"\"\ntype T { a: Int b(: Int }",
+            "Syntax Error: Expected Name, found ':'.", 5, 19
+        ),
         ("{ \"é\": a }", "Syntax Error: Expected Name, found String 'é'.", 1, 3),
         ("{ é }", "Syntax Error: Unexpected character: U+00E9.", 1, 3),
         ("query Q($v: Int = 1.) { a }", "Syntax Error: Invalid number, expected digit but got: ')'.", 1, 21),

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GraphQL
 
 /// Printing value literals as graphql-js 16 `print` does (strings and block strings checked
@@ -61,12 +62,21 @@ import Testing
         ("multi\nline", "\"\"\"\nmulti\nline\n\"\"\""),
         ("multi\r\nline\rmixed", "\"\"\"\nmulti\r\nline\rmixed\n\"\"\""),
         ("first\n  indented\n  all", "\"\"\"\nfirst\n  indented\n  all\n\"\"\""),
-        ("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "\"\"\"\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n\"\"\""),
-        ("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "\"\"\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\"\""),
+        (
+            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "\"\"\"\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n\"\"\""
+        ),
+        (
+            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "\"\"\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\"\""
+        ),
         ("\nstarts with newline", "\"\"\"\n\nstarts with newline\n\"\"\""),
         ("ends with newline\n", "\"\"\"\nends with newline\n\n\"\"\""),
         ("a\n\nb", "\"\"\"\na\n\nb\n\"\"\""),
-        ("ééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé", "\"\"\"\nééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé\n\"\"\""),
+        (
+            "ééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé",
+            "\"\"\"\nééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé\n\"\"\""
+        ),
     ]
 
     @Test(arguments: stringCases)
@@ -87,7 +97,8 @@ import Testing
     @Test(arguments: [("Int", "Int"), ("[Int]", "[Int]"), ("String!", "String!"), ("[[ID!]!]", "[[ID!]!]")])
     func printsTypeReferences(source: String, expected: String) throws {
         let document = try Parser.parse("query ($v: \(source)) { a }")
-        guard case .operation(let operation) = document.definitions.first, let type = operation.variableDefinitions.first?.type
+        guard case .operation(let operation) = document.definitions.first,
+            let type = operation.variableDefinitions.first?.type
         else { throw PrinterTestFailure.shape }
         #expect(Printer.print(type) == expected)
     }

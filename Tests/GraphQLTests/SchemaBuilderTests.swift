@@ -87,7 +87,7 @@ enum SampleSchemas {
         """
         "The schema"
         schema { query: Query }
-        directive @cached(ttl: Int = 60, "scope doc" scope: Scope) repeatable on FIELD_DEFINITION | OBJECT
+        directive @cached(ttl: Int = 60, "scope doc" scope: Scope, old: Int @deprecated(reason: "use ttl")) repeatable on FIELD_DEFINITION | OBJECT
         enum Scope { PUBLIC PRIVATE }
         scalar Date @specifiedBy(url: "https://tools.ietf.org/html/rfc3339")
         type Query @cached { today: Date @cached(ttl: 5) list(ids: [[ID!]]!, when: Date): [Date] }
@@ -99,6 +99,11 @@ enum SampleSchemas {
         type Query { c: C b: B "long description that is definitely longer than seventy characters in total, really" x: String }
         type Mutation { noop: Boolean }
         type Subscription { tick: Int }
+        """,
+        """
+        type Query { kind: __TypeKind t(name: String = "x"): __Type b: Boolean }
+        scalar String
+        type Mutation { x: ID }
         """,
     ]
 }
@@ -123,6 +128,12 @@ struct SchemaBuilderTests {
         let expected = try PythonOracle.schemas([sdl])[0]
         #expect(schema.typeNames.map(JSONValue.string) == expected["types"]?.arrayValue)
         #expect(schema.directives.map { JSONValue.string($0.name) } == expected["directives"]?.arrayValue)
+    }
+
+    @Test func directiveArgumentsCanBeDeprecated() throws {
+        let schema = try SchemaBuilder.build(sdl: SampleSchemas.all[2])
+        #expect(schema.directive(named: "cached")?.argument(named: "old")?.deprecationReason == "use ttl")
+        #expect(schema.directive(named: "cached")?.argument(named: "ttl")?.deprecationReason == nil)
     }
 
     @Test func deprecationsAndDefaults() throws {
@@ -166,6 +177,12 @@ struct SchemaBuilderTests {
         ("type Query { a: U } union U", "Union type U must define one or more member types."),
         ("type Query { a: E } enum E", "Enum type E must define one or more values."),
         ("type Query", "Type Query must define one or more fields."),
+        ("type Query { a(x: Int = \"s\"): Int }", "Query.a(x:) has invalid default value: Int cannot represent non-integer value: \"s\""),
+        ("type Query { a(x: I = {a: \"s\"}): Int } input I { a: Int b: [Int] c: Int! }", "Query.a(x:) has invalid default value at .a: Int cannot represent non-integer value: \"s\""),
+        ("type Query { a(x: [I] = [{c: 1}, {c: null}]): Int } input I { c: Int! }", "Query.a(x:) has invalid default value at [1].c: Expected value of non-null type 'Int!' not to be None."),
+        ("type Query { a(x: E = B): Int } enum E { A }", "Query.a(x:) has invalid default value: Value 'B' does not exist in 'E' enum. Did you mean the enum value 'A'?"),
+        ("type Query { a: Int } input I { a: Int = \"x\" }", "I.a has invalid default value: Int cannot represent non-integer value: \"x\""),
+        ("directive @d(a: Int = \"x\") on FIELD type Query { a: Int }", "@d(a:) has invalid default value: Int cannot represent non-integer value: \"x\""),
     ]
 
     @Test(arguments: invalid)

@@ -14,6 +14,7 @@ struct RandomDocumentGenerator {
         case duplicateFragmentName, duplicateVariable, duplicateArgument, unusedVariable, undefinedVariable
         case unknownFragment, unusedFragment, fragmentOnWrongType, fragmentCycle, selectionOnLeaf, missingSelection
         case unknownDirective, misplacedDirective, conflictingAlias, nullableVariableInNonNullPosition, unknownType
+        case badVariableDefault, inlineFragmentOnWrongType, memberFieldOnUnion, subscription, differingArguments
     }
 
     var rng: SplitMix64
@@ -40,10 +41,11 @@ struct RandomDocumentGenerator {
         if chance(65) {
             for _ in 0..<(1 + Int(rng.next() % 2)) { mistakes.insert(pick(Mistake.allCases)) }
         }
+        if take(.subscription) { return "subscription S { health { status } }" }
         let isMutation = chance(35)
         let root = schema.type(named: isMutation ? "Mutation" : "Query")!
         let body = selectionSet(root, depth: 1)
-        var operationName = "Op\(rng.next() % 3)"
+        let operationName = "Op\(rng.next() % 3)"
         if take(.unusedVariable) { variables.append(("unused", "Int")) }
         if take(.duplicateVariable), let first = variables.first { variables.append(first) }
         if take(.undefinedVariable) {
@@ -61,8 +63,7 @@ struct RandomDocumentGenerator {
         if take(.duplicateFragmentName), let first = fragments.first { fragments.append(first) }
         var text = wrap(isMutation, operationName, String(body))
         if take(.duplicateOperationName) {
-            operationName = "Op0"
-            text = wrap(false, "Op0", "{ health { status } }") + "\n" + text.replacingFirst("Op", with: "Op0 #")
+            text = "query \(operationName) { health { status } }\n" + text
         }
         return text
     }
@@ -78,6 +79,7 @@ struct RandomDocumentGenerator {
         switch type.kind {
         case .union(let members):
             parts.append("__typename")
+            if take(.memberFieldOnUnion) { parts.append("model") }
             for member in members where chance(60) {
                 parts.append("... on \(member) " + selectionSet(schema.type(named: member)!, depth: depth + 1))
             }
@@ -99,6 +101,7 @@ struct RandomDocumentGenerator {
             }
         }
         if take(.unknownField) { parts.append(pick(["nmae", "statuss", "foo", "modle"])) }
+        if take(.inlineFragmentOnWrongType) { parts.append(type.name == "Health" ? "... on Model { name }" : "... on Health { status }") }
         return "{ " + parts.joined(separator: " ") + " }"
     }
 
@@ -112,6 +115,9 @@ struct RandomDocumentGenerator {
             if chance(20) { text = "a\(index)_\(depth): " + text }
             if take(.conflictingAlias), let other = type.fields.first(where: { $0.name != field.name && $0.type != field.type }) {
                 parts.append("\(field.name): \(other.name)" + (schema.namedType(of: other.type)!.isLeaf ? "" : " { __typename }"))
+            }
+            if !field.arguments.isEmpty && take(.differingArguments) {
+                parts.append(field.name + arguments(field) + (schema.namedType(of: field.type)!.isLeaf ? "" : " { __typename }"))
             }
             text += arguments(field)
             if chance(10) { text += pick([" @include(if: true)", " @skip(if: false)"]) }
@@ -141,6 +147,11 @@ struct RandomDocumentGenerator {
                 var declared = argument.type.description
                 if take(.unknownType) { declared = "Strng" }
                 if take(.nullableVariableInNonNullPosition) { declared = argument.type.nullable.description }
+                if argument.type.namedType != "JSON" && take(.badVariableDefault) {
+                    declared += " = " + wrongValue(argument.type)
+                } else if !argument.type.isNonNull && chance(20) {
+                    declared += " = " + value(argument.type, depth: 0)
+                }
                 variables.append((name, declared))
                 parts.append("\(argument.name): $\(name)")
             } else {
@@ -190,19 +201,13 @@ struct RandomDocumentGenerator {
             case "String": return pick(["1", "true", "ENUM", "{a: 1}"])
             case "Boolean": return pick(["\"yes\"", "1", "null"])
             case "ID": return pick(["1.5", "true"])
-            case "JSON": return "$"
+            case "JSON": return "$undefinedJSON"  // JSON takes any literal
             default: return pick(["\"text\"", "{vectr: [1]}", "UNKNOWN_VALUE"])
             }
         }
     }
 }
 
-extension String {
-    fileprivate func replacingFirst(_ target: String, with replacement: String) -> String {
-        guard let range = range(of: target) else { return self }
-        return replacingCharacters(in: range, with: replacement)
-    }
-}
 
 @Suite("Validation against graphql-core", .serialized)
 struct ValidationDifferentialTests {
@@ -214,9 +219,13 @@ struct ValidationDifferentialTests {
         guard case .array(let answers) = try PythonOracle.run("validation_oracle.py", input: .array(documents.map { .string($0) }))
         else { throw PythonOracle.OracleError("validation_oracle.py did not answer a list") }
         try #require(answers.count == documents.count)
-        var invalid = 0, verdictMismatches = 0, messageMismatches = 0
+        var invalid = 0, verdictMismatches = 0, messageMismatches = 0, unparsable = 0
         for (source, answer) in zip(documents, answers) {
-            guard let expected = answer["errors"]?.arrayValue else { continue }  // syntax errors are the parser's business
+            guard let expected = answer["errors"]?.arrayValue else {
+                unparsable += 1  // the generator should not write these; the parser's tests cover syntax
+                if unparsable <= 3 { Issue.record("graphql-core cannot parse\n\(source)\n\(answer)") }
+                continue
+            }
             let ours = try GatewaySchema.validate(source).map(\.error)
             if !expected.isEmpty { invalid += 1 }
             if ours.isEmpty != expected.isEmpty {
@@ -237,6 +246,7 @@ struct ValidationDifferentialTests {
         }
         #expect(invalid >= Self.count / 3, "the corpus should be well mixed: \(invalid) invalid of \(Self.count)")
         #expect(invalid <= Self.count * 3 / 4, "the corpus should be well mixed: \(invalid) invalid of \(Self.count)")
+        #expect(unparsable == 0)
         #expect(verdictMismatches == 0)
         #expect(messageMismatches == 0)
     }

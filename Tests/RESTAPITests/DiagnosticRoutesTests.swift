@@ -217,7 +217,7 @@ struct RouterInternalsTests {
         (123456.7891, "123456.789"),
     ] as [(Double, String)])
     func timingFormat(_ value: Double, _ expected: String) {
-        #expect(RequestContext.format(value) == expected)
+        #expect(ServerTiming.milliseconds(micros: Int64((value * 1000).rounded())) == expected)
     }
 
     @Test("Reply.error carries the error's status, JSON body and extra headers")

@@ -3,7 +3,7 @@ import JSON
 extension ExecutionContext {
     /// CoerceArgumentValues (spec §6.4.1): given arguments, defaults for the others; an argument
     /// whose variable was not provided counts as not given. Nil after recording a field error.
-    func argumentValues(of field: CollectedField, parentType: GraphQLNamedType) -> ArgumentValues? {
+    func argumentValues(of field: CollectedField, parentType: GraphQLNamedType, path: [PathComponent]) -> ArgumentValues? {
         if let cached = field.cachedArguments { return cached }
         guard let definition = field.definition, !definition.arguments.isEmpty else {
             field.cachedArguments = [:]
@@ -15,21 +15,25 @@ extension ExecutionContext {
         for argument in definition.arguments {
             let printed = "Argument '\(parentType.name).\(definition.name)(\(argument.name):)'"
             var literal = node.arguments.first { $0.name.value == argument.name }?.value
-            if let given = literal, case .variable(let name) = given.kind, variables[name] == nil, !(argument.type.isNonNull && argument.defaultValue == nil) {
+            if let given = literal, case .variable(let name) = given.kind, variables[name] == nil,
+                !(argument.type.isNonNull && argument.defaultValue == nil)
+            {
                 literal = nil
             }
             guard let literal else {
                 if let defaultValue = argument.defaultValue {
                     do {
-                        if let value = try LiteralCoercion(schema: schema, variables: [:]).coerce(defaultValue, to: argument.type) {
+                        if let value = try LiteralCoercion(schema: schema, variables: [:]).coerce(defaultValue, to: argument.type)
+                        {
                             values[argument.name] = value
                         }
                     } catch {
-                        recordError("\(printed) has invalid default value\(error.printedPath): \(error.message)", at: field)
+                        recordError(
+                            "\(printed) has invalid default value\(error.printedPath): \(error.message)", at: field, path: path)
                         return nil
                     }
                 } else if argument.type.isNonNull {
-                    recordError("\(printed) of required type '\(argument.type)' was not provided.", at: field)
+                    recordError("\(printed) of required type '\(argument.type)' was not provided.", at: field, path: path)
                     return nil
                 }
                 continue
@@ -37,7 +41,7 @@ extension ExecutionContext {
             do {
                 if let value = try coercion.coerce(literal, to: argument.type) { values[argument.name] = value }
             } catch {
-                recordError("\(printed) has invalid value\(error.printedPath): \(error.message)", at: field)
+                recordError("\(printed) has invalid value\(error.printedPath): \(error.message)", at: field, path: path)
                 return nil
             }
         }

@@ -13,33 +13,36 @@ final class CollectedField {
     let resolver: FieldResolver?
     /// The introspection types' resolvers run synchronously and need no `ResolveInfo`.
     let introspectionResolver: IntrospectionResolver?
+    /// The field's type; nil exactly when `definition` is.
+    let returnType: GraphQLType?
     /// The innermost named type of the field's type, looked up once.
     let namedType: GraphQLNamedType?
+    /// How a scalar or enum result is serialized, decided once instead of per value.
+    let leafKind: LeafSerialization.Kind?
     /// Coerced once: arguments depend only on the literals and the variables.
     var cachedArguments: ArgumentValues?
     /// Whether nothing at or below this field calls a caller's resolver, so its value completes
     /// synchronously (see `isSynchronous(in:)`).
     private var synchronous: Bool?
-    private var lastSubfieldType: String?
+    private var lastSubfieldType: GraphQLNamedType?
     private var lastSubfields: [CollectedField] = []
     private var subfieldsByType: [String: [CollectedField]] = [:]
 
-    init(
-        responseKey: String, fieldName: String, node: Field, definition: GraphQLField?, resolver: FieldResolver?,
-        introspectionResolver: IntrospectionResolver?, namedType: GraphQLNamedType?
-    ) {
+    init(responseKey: String, fieldName: String, node: Field, info: FieldInfo?) {
         self.responseKey = responseKey
         self.fieldName = fieldName
         self.nodes = [node]
-        self.definition = definition
-        self.resolver = resolver
-        self.introspectionResolver = introspectionResolver
-        self.namedType = namedType
+        self.definition = info?.definition
+        self.resolver = info?.resolver
+        self.introspectionResolver = info?.introspectionResolver
+        self.returnType = info?.definition.type
+        self.namedType = info?.namedType
+        self.leafKind = info?.leafKind
     }
 
     /// CollectSubfields (spec §6.4.3) for an object of `objectType`, memoized per type.
     func subfields(for objectType: GraphQLNamedType, in context: ExecutionContext) -> [CollectedField] {
-        if lastSubfieldType == objectType.name { return lastSubfields }
+        if lastSubfieldType === objectType { return lastSubfields }
         let collected: [CollectedField]
         if let cached = subfieldsByType[objectType.name] {
             collected = cached
@@ -51,7 +54,7 @@ final class CollectedField {
             collected = builder.fields
             subfieldsByType[objectType.name] = collected
         }
-        lastSubfieldType = objectType.name
+        lastSubfieldType = objectType
         lastSubfields = collected
         return collected
     }

@@ -4,9 +4,9 @@ extension ExecutionContext {
     /// ExecuteSelectionSet (spec §6.3) for collected fields, one after another: the order
     /// mutations require (§6.3.1) and, with no task per field, the cheapest for queries too.
     /// Response keys keep the order of the selection.
-    func executeFields(_ fields: [CollectedField], objectType: GraphQLNamedType, parent: ResolvedValue) async throws(
-        NullPropagation
-    ) -> JSONValue {
+    func executeFields(
+        _ fields: [CollectedField], objectType: GraphQLNamedType, parent: ResolvedValue, path: inout [PathComponent]
+    ) async throws(NullPropagation) -> JSONValue {
         var result = JSONObject()
         result.fields.reserveCapacity(fields.count)
         for field in fields {
@@ -14,9 +14,9 @@ extension ExecutionContext {
             defer { path.removeLast() }
             let value: JSONValue?
             if field.resolver == nil, field.isSynchronous(in: self) {
-                value = try executeFieldSync(field, objectType: objectType, parent: parent)
+                value = try executeFieldSync(field, objectType: objectType, parent: parent, path: &path)
             } else {
-                value = try await executeField(field, objectType: objectType, parent: parent)
+                value = try await executeField(field, objectType: objectType, parent: parent, path: &path)
             }
             if let value { result.fields.append((key: field.responseKey, value: value)) }
         }
@@ -26,48 +26,52 @@ extension ExecutionContext {
     /// ExecuteField (spec §6.4): resolve, then complete; a field error makes the field null, or
     /// moves the null up when the field is non-null (§6.4.4). Nil for a field the type does not
     /// have (validation rules that out).
-    func executeField(_ field: CollectedField, objectType: GraphQLNamedType, parent: ResolvedValue) async throws(
-        NullPropagation
-    ) -> JSONValue? {
-        guard let definition = field.definition else {
-            return field.fieldName == "__typename" ? .string(objectType.name) : nil
+    func executeField(_ field: CollectedField, objectType: GraphQLNamedType, parent: ResolvedValue, path: inout [PathComponent])
+        async throws(NullPropagation) -> JSONValue?
+    {
+        guard let returnType = field.returnType else {
+            return field.fieldName == "__typename" ? JSONValue.string(objectType.name) : Optional<JSONValue>.none
         }
         do throws(NullPropagation) {
             let resolved: ResolvedValue
             if let introspection = field.introspectionResolver {
-                guard let arguments = argumentValues(of: field, parentType: objectType) else { throw NullPropagation() }
+                guard let arguments = argumentValues(of: field, parentType: objectType, path: path) else {
+                    throw NullPropagation()
+                }
                 resolved = introspection(parent, arguments, schema)
             } else if let resolver = field.resolver {
-                guard let arguments = argumentValues(of: field, parentType: objectType) else { throw NullPropagation() }
+                guard let arguments = argumentValues(of: field, parentType: objectType, path: path) else {
+                    throw NullPropagation()
+                }
                 resolved = try await callResolver(
-                    resolver, field: field, definition: definition, objectType: objectType, parent: parent,
-                    arguments: arguments)
+                    resolver, field: field, returnType: returnType, objectType: objectType, parent: parent,
+                    arguments: arguments, path: path)
             } else {
                 resolved = Self.defaultResolve(parent, field.fieldName)
             }
             if field.isSynchronous(in: self) {
-                return try completeValueSync(definition.type, field: field, parentType: objectType, value: resolved)
+                return try completeValueSync(returnType, field: field, parentType: objectType, value: resolved, path: &path)
             }
-            return try await completeValue(definition.type, field: field, parentType: objectType, value: resolved)
+            return try await completeValue(returnType, field: field, parentType: objectType, value: resolved, path: &path)
         } catch {
-            if definition.type.isNonNull { throw error }
+            if returnType.isNonNull { throw error }
             return .null
         }
     }
 
     private func callResolver(
-        _ resolver: FieldResolver, field: CollectedField, definition: GraphQLField, objectType: GraphQLNamedType,
-        parent: ResolvedValue, arguments: ArgumentValues
+        _ resolver: FieldResolver, field: CollectedField, returnType: GraphQLType, objectType: GraphQLNamedType,
+        parent: ResolvedValue, arguments: ArgumentValues, path: [PathComponent]
     ) async throws(NullPropagation) -> ResolvedValue {
         let info = ResolveInfo(
-            fieldName: field.fieldName, parentTypeName: objectType.name, returnType: definition.type, path: path,
+            fieldName: field.fieldName, parentTypeName: objectType.name, returnType: returnType, path: path,
             schema: schema, context: userContext)
         do {
             return try await resolver(parent, arguments, info)
         } catch let error as FieldError {
-            recordError(error.message, at: field, extensions: error.extensions)
+            recordError(error.message, at: field, path: path, extensions: error.extensions)
         } catch {
-            recordError("Internal error", at: field, extensions: ["code": "internal"])
+            recordError("Internal error", at: field, path: path, extensions: ["code": "internal"])
         }
         throw NullPropagation()
     }
@@ -75,12 +79,25 @@ extension ExecutionContext {
     /// The default field resolver (spec §6.4.2 ResolveFieldValue): the parent JSON object's
     /// member of the same name.
     static func defaultResolve(_ parent: ResolvedValue, _ name: String) -> ResolvedValue {
-        guard case .json(.object(let object)) = parent else { return .null }
+        guard let object = jsonObject(of: parent) else { return .null }
         // Field names are ASCII, so `==` is exact here, and faster than JSONObject's
         // byte-wise subscript.
         for member in object.fields where member.key == name {
             return .json(member.value)
         }
         return .null
+    }
+
+    /// The JSON object a parent carries: `.json(.object)`, or an `.object(typeName:value:)`
+    /// whose value is a JSON object (how a resolver names the type of a union member).
+    static func jsonObject(of parent: ResolvedValue) -> JSONObject? {
+        switch parent {
+        case .json(.object(let object)): return object
+        case .object(_, let value):
+            if let object = value as? JSONObject { return object }
+            if case .object(let object)? = value as? JSONValue { return object }
+            return nil
+        default: return nil
+        }
     }
 }

@@ -2,10 +2,15 @@ import JSON
 
 /// Executes validated requests against the schema (spec §6): selects the operation, coerces the
 /// variables, runs the resolvers and completes their values into the response's `data`.
+///
+/// Make one per schema and keep it: it indexes every field's resolver once, and remembers the
+/// results of introspection-only queries (which cannot change while the schema does not).
 public struct Executor: Sendable {
     public let schema: GraphQLSchema
     /// The caller's resolvers and the introspection types' ones (which win for `__*` types).
     public let resolvers: ResolverMap
+    private let fieldInfo: FieldInfoTable
+    private let introspectionResults = IntrospectionResultCache()
 
     public init(schema: GraphQLSchema, resolvers: ResolverMap) {
         self.schema = schema
@@ -14,6 +19,7 @@ public struct Executor: Sendable {
             merged.resolvers[typeName] = fields
         }
         self.resolvers = merged
+        self.fieldInfo = FieldInfoTable(schema: schema, resolvers: merged)
     }
 
     /// ExecuteRequest (spec §6.1) for a query or mutation. `document` must be valid (spec §5);
@@ -42,18 +48,30 @@ public struct Executor: Sendable {
         for case .fragment(let fragment) in document.definitions where fragments[fragment.name.value] == nil {
             fragments[fragment.name.value] = fragment
         }
+        var cacheKey: String? = nil
+        if operation.operation == .query,
+            IntrospectionResultCache.isIntrospectionOnly(operation.selectionSet, fragments: fragments)
+        {
+            let key = IntrospectionResultCache.key(operation: operation, document: document, variables: coercedVariables)
+            if let data = introspectionResults.result(for: key) { return ExecutionResult(data: data, errors: []) }
+            cacheKey = key
+        }
         let context = ExecutionContext(
-            schema: schema, resolvers: resolvers.resolvers, fragments: fragments, variables: coercedVariables,
+            schema: schema, fieldInfo: fieldInfo, fragments: fragments, variables: coercedVariables,
             userContext: context)
         var collector = FieldCollector(context: context, objectType: rootType)
         collector.collect(operation.selectionSet)
         let data: JSONValue
+        var path: [PathComponent] = []
+        path.reserveCapacity(16)
         do {
-            data = try await context.executeFields(collector.fields, objectType: rootType, parent: .json(.object(JSONObject())))
+            data = try await context.executeFields(
+                collector.fields, objectType: rootType, parent: .json(.object(JSONObject())), path: &path)
         } catch {
             // A non-null root field failed: the null reaches the root (spec §6.4.4).
             data = .null
         }
+        if let cacheKey, context.errors.isEmpty { introspectionResults.store(data, for: cacheKey) }
         return ExecutionResult(data: data, errors: context.errors)
     }
 

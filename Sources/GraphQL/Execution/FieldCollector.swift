@@ -7,15 +7,12 @@ struct FieldCollector {
     let context: ExecutionContext
     let objectType: GraphQLNamedType
     private(set) var fields: [CollectedField] = []
-    private var visitedFragments: Set<String> = []
-    private let typeResolvers: [String: FieldResolver]?
-    private let isQueryRoot: Bool
+    /// Few per selection set, so a list beats hashing.
+    private var visitedFragments: [String] = []
 
     init(context: ExecutionContext, objectType: GraphQLNamedType) {
         self.context = context
         self.objectType = objectType
-        self.typeResolvers = context.resolvers[objectType.name]
-        self.isQueryRoot = objectType.name == context.schema.queryType
         fields.reserveCapacity(8)
     }
 
@@ -27,7 +24,7 @@ struct FieldCollector {
                 add(field)
             case .fragmentSpread(let spread):
                 guard includes(spread.directives), !visitedFragments.contains(spread.name.value) else { continue }
-                visitedFragments.insert(spread.name.value)
+                visitedFragments.append(spread.name.value)
                 guard let fragment = context.fragments[spread.name.value],
                     applies(typeCondition: fragment.typeCondition.value)
                 else { continue }
@@ -46,22 +43,10 @@ struct FieldCollector {
             existing.nodes.append(field)
             return
         }
-        let name = field.name.value
-        let definition: GraphQLField?
-        var introspectionResolver: IntrospectionResolver? = nil
-        if name.utf8.first == UInt8(ascii: "_"), let meta = IntrospectionResolvers.metaField(named: name, onQueryRoot: isQueryRoot) {
-            definition = meta.definition
-            introspectionResolver = meta.resolver
-        } else {
-            definition = objectType.field(named: name)
-            introspectionResolver = IntrospectionResolvers.resolver(type: objectType.name, field: name)
-        }
         fields.append(
             CollectedField(
-                responseKey: key, fieldName: name, node: field, definition: definition,
-                resolver: introspectionResolver == nil ? typeResolvers?[name] : nil,
-                introspectionResolver: introspectionResolver,
-                namedType: definition.flatMap { context.schema.namedType(of: $0.type) }))
+                responseKey: key, fieldName: field.name.value, node: field,
+                info: context.fieldInfo.info(type: objectType.name, field: field.name.value)))
     }
 
     /// DoesFragmentTypeApply (spec §6.3.2).

@@ -169,9 +169,15 @@ extension String {
                 var nx = dx
                 var ny = dy
                 a = i.next()
-                while let c = a, let d = Int(String(c)) { nx = nx * 10 + d; a = i.next() }
+                while let c = a, let d = Int(String(c)) {
+                    nx = nx * 10 + d
+                    a = i.next()
+                }
                 b = j.next()
-                while let c = b, let d = Int(String(c)) { ny = ny * 10 + d; b = j.next() }
+                while let c = b, let d = Int(String(c)) {
+                    ny = ny * 10 + d
+                    b = j.next()
+                }
                 if nx != ny { return nx < ny }
                 continue
             }

@@ -13,7 +13,8 @@ struct LiteralCoercion {
         if case .variable(let name) = literal.kind {
             guard let value = variables[name] else {
                 if type.isNonNull {
-                    throw InputError(message: "Expected variable '$\(name)' provided to non-null type '\(type)' to provide a runtime value.")
+                    throw InputError(
+                        message: "Expected variable '$\(name)' provided to non-null type '\(type)' to provide a runtime value.")
                 }
                 return nil
             }
@@ -69,7 +70,10 @@ struct LiteralCoercion {
         }
         for member in members where type.inputField(named: member.name.value) == nil {
             throw InputError(
-                message: "Expected value of type '\(type.name)' not to include unknown field '\(member.name.value)', found: \(Printer.print(literal)).")
+                message:
+                    "Expected value of type '\(type.name)' not to include unknown field '\(member.name.value)', "
+                    + "found: \(Printer.print(literal))."
+            )
         }
         var result = JSONObject()
         for field in fields {
@@ -90,12 +94,16 @@ struct LiteralCoercion {
                 result.fields.append((key: field.name, value: coerced))
             } else if field.type.isNonNull {
                 throw InputError(
-                    message: "Expected value of type '\(type.name)' to include required field '\(field.name)', found: \(Printer.print(literal)).")
+                    message:
+                        "Expected value of type '\(type.name)' to include required field '\(field.name)', "
+                        + "found: \(Printer.print(literal))."
+                )
             }
         }
         if type.isOneOfInputObject {
             let message =
-                "Within OneOf Input Object type '\(type.name)', exactly one field must be specified, and the value for that field must be non-null."
+                "Within OneOf Input Object type '\(type.name)', exactly one field must be specified, "
+                + "and the value for that field must be non-null."
             guard result.count == 1, !(result.fields[0].value.isNull) else { throw InputError(message: message) }
         }
         return .object(result)

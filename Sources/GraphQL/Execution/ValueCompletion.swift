@@ -3,7 +3,10 @@ import JSON
 extension ExecutionContext {
     /// CompleteValue (spec §6.4.3). Errors are recorded where they happen and thrown as
     /// `NullPropagation` to the nearest field or list item that may be null.
-    func completeValue(_ type: GraphQLType, field: CollectedField, parentType: GraphQLNamedType, value: ResolvedValue)
+    func completeValue(
+        _ type: GraphQLType, field: CollectedField, parentType: GraphQLNamedType, value: ResolvedValue,
+        path: inout [PathComponent]
+    )
         async throws(NullPropagation) -> JSONValue
     {
         var type = type
@@ -15,7 +18,8 @@ extension ExecutionContext {
         switch value {
         case .null, .json(.null):
             if nonNull {
-                recordError("Cannot return null for non-nullable field \(parentType.name).\(field.fieldName).", at: field)
+                recordError(
+                    "Cannot return null for non-nullable field \(parentType.name).\(field.fieldName).", at: field, path: path)
                 throw NullPropagation()
             }
             return .null
@@ -23,34 +27,38 @@ extension ExecutionContext {
             break
         }
         if case .list(let itemType) = type {
-            return try await completeList(itemType, field: field, parentType: parentType, value: value)
+            return try await completeList(itemType, field: field, parentType: parentType, value: value, path: &path)
         }
         guard let named = field.namedType else {
-            recordError("Cannot complete value of unexpected output type: '\(type)'.", at: field)
+            recordError("Cannot complete value of unexpected output type: '\(type)'.", at: field, path: path)
             throw NullPropagation()
         }
         switch named.kind {
         case .scalar, .enumeration:
-            switch LeafSerialization.serialize(value, as: named) {
+            switch LeafSerialization.serialize(value, kind: field.leafKind ?? .custom, type: named) {
             case .success(let json): return json
             case .failure(let message):
-                recordError(message.text, at: field)
+                recordError(message.text, at: field, path: path)
                 throw NullPropagation()
             }
         case .object:
-            return try await executeFields(field.subfields(for: named, in: self), objectType: named, parent: value)
+            return try await executeFields(field.subfields(for: named, in: self), objectType: named, parent: value, path: &path)
         case .interface, .union:
-            let objectType = try runtimeType(of: value, abstractType: named, field: field, parentType: parentType)
-            return try await executeFields(field.subfields(for: objectType, in: self), objectType: objectType, parent: value)
+            let objectType = try runtimeType(of: value, abstractType: named, field: field, parentType: parentType, path: path)
+            return try await executeFields(
+                field.subfields(for: objectType, in: self), objectType: objectType, parent: value, path: &path)
         case .inputObject:
-            recordError("Cannot complete value of unexpected output type: '\(named.name)'.", at: field)
+            recordError("Cannot complete value of unexpected output type: '\(named.name)'.", at: field, path: path)
             throw NullPropagation()
         }
     }
 
     /// CompleteValue for a list type: each item completed at its index of the path; an item
     /// error nulls the item, or the whole list when items are non-null.
-    private func completeList(_ itemType: GraphQLType, field: CollectedField, parentType: GraphQLNamedType, value: ResolvedValue)
+    private func completeList(
+        _ itemType: GraphQLType, field: CollectedField, parentType: GraphQLNamedType, value: ResolvedValue,
+        path: inout [PathComponent]
+    )
         async throws(NullPropagation) -> JSONValue
     {
         switch value {
@@ -58,7 +66,9 @@ extension ExecutionContext {
             var result: [JSONValue] = []
             result.reserveCapacity(items.count)
             for index in items.indices {
-                result.append(try await completeItem(itemType, index: index, field: field, parentType: parentType, value: items[index]))
+                result.append(
+                    try await completeItem(
+                        itemType, index: index, field: field, parentType: parentType, value: items[index], path: &path))
             }
             return .array(result)
         case .json(.array(let items)):
@@ -67,22 +77,28 @@ extension ExecutionContext {
             result.reserveCapacity(items.count)
             for index in items.indices {
                 result.append(
-                    try await completeItem(itemType, index: index, field: field, parentType: parentType, value: .json(items[index])))
+                    try await completeItem(
+                        itemType, index: index, field: field, parentType: parentType, value: .json(items[index]), path: &path))
             }
             return .array(result)
         default:
-            recordError("Expected Iterable, but did not find one for field '\(parentType.name).\(field.fieldName)'.", at: field)
+            recordError(
+                "Expected Iterable, but did not find one for field '\(parentType.name).\(field.fieldName)'.", at: field,
+                path: path)
             throw NullPropagation()
         }
     }
 
-    private func completeItem(_ itemType: GraphQLType, index: Int, field: CollectedField, parentType: GraphQLNamedType, value: ResolvedValue)
+    private func completeItem(
+        _ itemType: GraphQLType, index: Int, field: CollectedField, parentType: GraphQLNamedType, value: ResolvedValue,
+        path: inout [PathComponent]
+    )
         async throws(NullPropagation) -> JSONValue
     {
         path.append(.index(index))
         defer { path.removeLast() }
         do {
-            return try await completeValue(itemType, field: field, parentType: parentType, value: value)
+            return try await completeValue(itemType, field: field, parentType: parentType, value: value, path: &path)
         } catch {
             if itemType.isNonNull { throw error }
             return .null
@@ -91,7 +107,10 @@ extension ExecutionContext {
 
     /// ResolveAbstractType (spec §6.4.3): the object type a value names, by `.object(typeName:)`
     /// or by its `__typename` member; it must be one of the abstract type's possible types.
-    func runtimeType(of value: ResolvedValue, abstractType: GraphQLNamedType, field: CollectedField, parentType: GraphQLNamedType)
+    func runtimeType(
+        of value: ResolvedValue, abstractType: GraphQLNamedType, field: CollectedField, parentType: GraphQLNamedType,
+        path: [PathComponent]
+    )
         throws(NullPropagation) -> GraphQLNamedType
     {
         var name: String?
@@ -102,21 +121,25 @@ extension ExecutionContext {
         }
         guard let name else {
             recordError(
-                "Abstract type '\(abstractType.name)' must resolve to an Object type at runtime for field '\(parentType.name).\(field.fieldName)'. Either the '\(abstractType.name)' type should provide a 'resolve_type' function or each possible type should provide an 'is_type_of' function.",
-                at: field)
+                "Abstract type '\(abstractType.name)' must resolve to an Object type at runtime for field "
+                    + "'\(parentType.name).\(field.fieldName)'. Either the '\(abstractType.name)' type should provide "
+                    + "a 'resolve_type' function or each possible type should provide an 'is_type_of' function.",
+                at: field, path: path)
             throw NullPropagation()
         }
         guard let runtimeType = schema.type(named: name) else {
             recordError(
-                "Abstract type '\(abstractType.name)' was resolved to a type '\(name)' that does not exist inside the schema.", at: field)
+                "Abstract type '\(abstractType.name)' was resolved to a type '\(name)' that does not exist inside the schema.",
+                at: field, path: path)
             throw NullPropagation()
         }
         guard case .object = runtimeType.kind else {
-            recordError("Abstract type '\(abstractType.name)' was resolved to a non-object type '\(name)'.", at: field)
+            recordError(
+                "Abstract type '\(abstractType.name)' was resolved to a non-object type '\(name)'.", at: field, path: path)
             throw NullPropagation()
         }
         guard schema.isPossibleType(name, of: abstractType.name) else {
-            recordError("Runtime Object type '\(name)' is not a possible type for '\(abstractType.name)'.", at: field)
+            recordError("Runtime Object type '\(name)' is not a possible type for '\(abstractType.name)'.", at: field, path: path)
             throw NullPropagation()
         }
         return runtimeType

@@ -6,7 +6,9 @@ import JSON
 struct VariableCoercion {
     let schema: GraphQLSchema
 
-    func coerce(_ definitions: [VariableDefinition], _ inputs: JSONObject?) -> (values: [String: JSONValue], errors: [GraphQLError]) {
+    func coerce(_ definitions: [VariableDefinition], _ inputs: JSONObject?) -> (
+        values: [String: JSONValue], errors: [GraphQLError]
+    ) {
         var coerced: [String: JSONValue] = [:]
         var errors: [GraphQLError] = []
         for definition in definitions {
@@ -121,7 +123,8 @@ struct VariableCoercion {
                     problems.append(
                         InputError(
                             message:
-                                "Expected value of type '\(type.name)' to include required field '\(field.name)', found: \(InspectValue.inspect(value)).",
+                                "Expected value of type '\(type.name)' to include required field '\(field.name)', "
+                                + "found: \(InspectValue.inspect(value)).",
                             path: path))
                 }
                 continue
@@ -143,7 +146,8 @@ struct VariableCoercion {
         if type.isOneOfInputObject {
             let given = object.fields.filter { type.inputField(named: $0.key) != nil }
             let message =
-                "Within OneOf Input Object type '\(type.name)', exactly one field must be specified, and the value for that field must be non-null."
+                "Within OneOf Input Object type '\(type.name)', exactly one field must be specified, "
+                + "and the value for that field must be non-null."
             if given.count != 1 {
                 problems.append(InputError(message: message, path: path))
             }

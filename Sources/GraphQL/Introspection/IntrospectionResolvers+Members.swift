@@ -7,7 +7,6 @@ extension IntrospectionResolvers {
         return value as? T
     }
 
-
     static let fieldResolvers: [String: IntrospectionResolver] = [
         "name": { parent, _, _ in string(value(parent, as: GraphQLField.self)?.name) },
         "description": { parent, _, _ in string(value(parent, as: GraphQLField.self)?.description) },
@@ -31,7 +30,9 @@ extension IntrospectionResolvers {
             return typeValue(input.type, schema)
         },
         // graphql-core prints the default as written in the schema, in its own GraphQL syntax.
-        "defaultValue": { parent, _, _ in string(value(parent, as: GraphQLInputValue.self)?.defaultValue.map(DefaultValuePrinter.print)) },
+        "defaultValue": { parent, _, _ in
+            string(value(parent, as: GraphQLInputValue.self)?.defaultValue.map(DefaultValuePrinter.print))
+        },
         "isDeprecated": { parent, _, _ in .json(.bool(value(parent, as: GraphQLInputValue.self)?.deprecationReason != nil)) },
         "deprecationReason": { parent, _, _ in string(value(parent, as: GraphQLInputValue.self)?.deprecationReason) },
     ]

@@ -43,7 +43,8 @@ extension IntrospectionResolvers {
             switch type.kind {
             case .object(let fields, _), .interface(let fields, _):
                 let all = includeDeprecated(arguments)
-                return .list(fields.compactMap { all || $0.deprecationReason == nil ? .object(typeName: "__Field", value: $0) : nil })
+                return .list(
+                    fields.compactMap { all || $0.deprecationReason == nil ? .object(typeName: "__Field", value: $0) : nil })
             default:
                 return .null
             }
@@ -64,7 +65,8 @@ extension IntrospectionResolvers {
         "enumValues": { parent, arguments, _ in
             guard let type = named(parent), case .enumeration(let values) = type.kind else { return .null }
             let all = includeDeprecated(arguments)
-            return .list(values.compactMap { all || $0.deprecationReason == nil ? .object(typeName: "__EnumValue", value: $0) : nil })
+            return .list(
+                values.compactMap { all || $0.deprecationReason == nil ? .object(typeName: "__EnumValue", value: $0) : nil })
         },
         "inputFields": { parent, arguments, _ in
             guard let type = named(parent), case .inputObject(let fields) = type.kind else { return .null }

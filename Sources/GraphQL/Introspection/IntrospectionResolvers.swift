@@ -2,7 +2,8 @@ import JSON
 
 /// A resolver of an introspection type: synchronous, needing only the schema, so the executor
 /// calls it without building a `ResolveInfo` (a full introspection query resolves thousands).
-typealias IntrospectionResolver = @Sendable (_ parent: ResolvedValue, _ arguments: ArgumentValues, _ schema: GraphQLSchema) ->
+typealias IntrospectionResolver =
+    @Sendable (_ parent: ResolvedValue, _ arguments: ArgumentValues, _ schema: GraphQLSchema) ->
     ResolvedValue
 
 /// What an `__Type` object stands for (spec §4.2.2): a named type, or a list or non-null wrapper.
@@ -90,6 +91,7 @@ enum IntrospectionResolvers {
 
     static func inputValues(_ values: [GraphQLInputValue], _ arguments: ArgumentValues) -> ResolvedValue {
         let all = includeDeprecated(arguments)
-        return .list(values.compactMap { all || $0.deprecationReason == nil ? .object(typeName: "__InputValue", value: $0) : nil })
+        return .list(
+            values.compactMap { all || $0.deprecationReason == nil ? .object(typeName: "__InputValue", value: $0) : nil })
     }
 }

@@ -49,7 +49,8 @@ enum BlockString {
         escaped.reserveCapacity(scalars.count)
         var index = 0
         while index < scalars.count {
-            if scalars[index] == "\"", index + 2 < scalars.count, scalars[index + 1] == "\"", scalars[index + 2] == "\"" {
+            if scalars[index] == "\"", index + 2 < scalars.count, scalars[index + 1] == "\"", scalars[index + 2] == "\""
+            {
                 escaped.append(contentsOf: ["\\", "\"", "\"", "\""])
                 index += 3
             } else {
@@ -66,7 +67,8 @@ enum BlockString {
         let hasTrailingSlash = scalars.last == "\\"
         let forceTrailingNewLine = hasTrailingQuote || hasTrailingSlash
         let printAsMultipleLines =
-            !isSingleLine || scalars.count > 70 || forceTrailingNewLine || forceLeadingNewLine || hasTrailingTripleQuotes
+            !isSingleLine || scalars.count > 70 || forceTrailingNewLine || forceLeadingNewLine
+            || hasTrailingTripleQuotes
         let skipLeadingNewLine = isSingleLine && (scalars.first == " " || scalars.first == "\t")
         var result = String.UnicodeScalarView()
         result.append(contentsOf: "\"\"\"".unicodeScalars)
@@ -122,11 +124,14 @@ extension Lexer {
                     value.append(contentsOf: line)
                 }
                 // The token starts on the block string's first line; later tokens are on its last.
-                let token = makeToken(.blockString, start: start, end: offset + 3, value: String(decoding: value, as: UTF8.self))
+                let token = makeToken(
+                    .blockString, start: start, end: offset + 3, value: String(decoding: value, as: UTF8.self))
                 advanceLines(by: lines.count - 1, lineStart: lastLineStart)
                 return token
             }
-            if char == 0x5C && byte(at: offset + 1) == 0x22 && byte(at: offset + 2) == 0x22 && byte(at: offset + 3) == 0x22 {
+            if char == 0x5C && byte(at: offset + 1) == 0x22 && byte(at: offset + 2) == 0x22
+                && byte(at: offset + 3) == 0x22
+            {
                 currentLine.append(contentsOf: bytes[chunkStart..<offset])
                 chunkStart = offset + 1  // keep the quotes, drop the backslash
                 offset += 4

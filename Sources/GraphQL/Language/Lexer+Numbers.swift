@@ -22,7 +22,8 @@ extension Lexer {
             offset += 1
             char = byte(at: offset)
             if Lexer.isDigit(char) {
-                throw syntaxError("Invalid number, unexpected digit after 0: \(describeCharacter(at: offset)).", at: offset)
+                throw syntaxError(
+                    "Invalid number, unexpected digit after 0: \(describeCharacter(at: offset)).", at: offset)
             }
         } else {
             offset = try endOfDigits(from: offset)

@@ -116,7 +116,8 @@ struct Lexer: Sendable {
 
     private func unexpectedCharacter(at offset: Int) -> GraphQLError {
         if bytes[offset] == 0x27 {
-            return syntaxError("Unexpected single quote character ('), did you mean to use a double quote (\")?", at: offset)
+            return syntaxError(
+                "Unexpected single quote character ('), did you mean to use a double quote (\")?", at: offset)
         }
         return syntaxError("Unexpected character: \(describeCharacter(at: offset)).", at: offset)
     }

@@ -18,9 +18,11 @@ extension Parser {
             if token.kind == .braceR {
                 try advance()
                 leaveNesting()
-                let selectionSet = SelectionSet(selections: current.selections, location: current.location)
+                // Moved, not copied: the finished selections and the owner's field go into the parent.
+                let closed = consume current
+                let selectionSet = SelectionSet(selections: closed.selections, location: closed.location)
                 guard var parent = enclosing.popLast() else { return selectionSet }
-                parent.selections.append(current.owner.selection(with: selectionSet))
+                parent.selections.append(closed.owner.selection(with: selectionSet))
                 current = parent
             } else if token.kind == .spread {
                 let spread = try expect(.spread)
@@ -29,13 +31,13 @@ extension Parser {
                     current.selections.append(.fragmentSpread(try parseFragmentSpread(at: spread.location)))
                 } else {
                     let (typeCondition, directives) = try parseInlineFragmentHeader(hasTypeCondition: hasTypeCondition)
-                    enclosing.append(current)
+                    enclosing.append(consume current)
                     current = try openSelectionSet(for: .inlineFragment(typeCondition, directives, spread.location))
                 }
             } else {
                 let field = try parseFieldWithoutSelectionSet()
                 if peek(.braceL) {
-                    enclosing.append(current)
+                    enclosing.append(consume current)
                     current = try openSelectionSet(for: .field(field))
                 } else {
                     current.selections.append(.field(field))
@@ -85,7 +87,8 @@ extension Parser {
     /// InlineFragment : ... TypeCondition? Directives? SelectionSet
     ///
     /// The type condition's name and the directives; `on` is already consumed when present.
-    private mutating func parseInlineFragmentHeader(hasTypeCondition: Bool) throws(GraphQLError) -> (Name?, [Directive]) {
+    private mutating func parseInlineFragmentHeader(hasTypeCondition: Bool) throws(GraphQLError) -> (Name?, [Directive])
+    {
         let typeCondition = hasTypeCondition ? try parseName() : nil
         return (typeCondition, try parseDirectives(isConst: false))
     }
@@ -120,7 +123,7 @@ private enum SelectionSetOwner {
     case inlineFragment(Name?, [Directive], SourceLocation)
 
     /// The finished selection that owns `selectionSet`.
-    func selection(with selectionSet: SelectionSet) -> Selection {
+    consuming func selection(with selectionSet: SelectionSet) -> Selection {
         switch self {
         case .root:
             preconditionFailure("the root selection set has no enclosing selection")
@@ -129,7 +132,9 @@ private enum SelectionSetOwner {
             return .field(field)
         case .inlineFragment(let typeCondition, let directives, let location):
             return .inlineFragment(
-                InlineFragment(typeCondition: typeCondition, directives: directives, selectionSet: selectionSet, location: location))
+                InlineFragment(
+                    typeCondition: typeCondition, directives: directives, selectionSet: selectionSet, location: location
+                ))
         }
     }
 }

@@ -61,7 +61,9 @@ extension Parser {
             let interfaces = try parseImplementsInterfaces()
             directives = try parseDirectives(isConst: true)
             let fields = try parseFieldsDefinition()
-            kind = keyword == "type" ? .object(interfaces: interfaces, fields: fields) : .interface(interfaces: interfaces, fields: fields)
+            kind =
+                keyword == "type"
+                ? .object(interfaces: interfaces, fields: fields) : .interface(interfaces: interfaces, fields: fields)
         case "union":
             // UnionTypeDefinition : Description? union Name Directives[Const]? UnionMemberTypes?
             directives = try parseDirectives(isConst: true)
@@ -75,7 +77,8 @@ extension Parser {
             directives = try parseDirectives(isConst: true)
             kind = .inputObject(fields: try parseInputFieldsDefinition())
         }
-        return TypeDefinition(description: description, name: name, directives: directives, kind: kind, location: location)
+        return TypeDefinition(
+            description: description, name: name, directives: directives, kind: kind, location: location)
     }
 
     /// ImplementsInterfaces :

@@ -61,7 +61,8 @@ public struct Parser: Sendable {
             case "fragment": return .fragment(try parseFragmentDefinition())
             default:
                 if hasDescription {
-                    throw syntaxError("Unexpected description, only GraphQL definitions support descriptions.", at: token)
+                    throw syntaxError(
+                        "Unexpected description, only GraphQL definitions support descriptions.", at: token)
                 }
                 if value == "extend" { return .typeSystem(try parseTypeSystemExtension()) }
             }
@@ -83,7 +84,8 @@ public struct Parser: Sendable {
         if token.kind != .endOfFile {
             tokenCount += 1
             if tokenCount > options.maxTokens {
-                throw syntaxError("Document contains more than \(options.maxTokens) tokens. Parsing aborted.", at: token)
+                throw syntaxError(
+                    "Document contains more than \(options.maxTokens) tokens. Parsing aborted.", at: token)
             }
         }
     }
@@ -150,7 +152,7 @@ public struct Parser: Sendable {
 }
 
 extension Lexer {
-    /// The token after the next one, without moving on.
+    /// The token after the one the parser is looking at, without moving on.
     func lookahead() throws(GraphQLError) -> Token {
         var copy = self
         return try copy.next()

@@ -20,6 +20,16 @@ struct SchemaChecks {
                 "\(label) root type must be Object type\(operation == .query ? "" : " if provided"), it cannot be \(name).",
                 locations: location(of: name))
         }
+        for directive in schema.directives where !SpecifiedDirectives.isSpecified(directive.name) {
+            try checkName(directive.name, at: nil)
+            for argument in directive.arguments {
+                let label = "@\(directive.name)(\(argument.name):)"
+                if schema.namedType(of: argument.type)?.isInputType != true {
+                    throw GraphQLError("The type of \(label) must be Input Type but got: \(argument.type).")
+                }
+                try checkDefault(argument, label)
+            }
+        }
         for type in schema.types where definitions[type.name] != nil {
             try checkName(type.name, at: definitions[type.name]?.name.location)
             switch type.kind {
@@ -56,17 +66,26 @@ struct SchemaChecks {
                             "The type of \(type.name).\(field.name) must be Input Type but got: \(field.type).",
                             locations: location(of: type.name))
                     }
+                    try checkDefault(field, "\(type.name).\(field.name)")
                 }
             case .scalar:
                 break
             }
         }
-        for directive in schema.directives where !SpecifiedDirectives.isSpecified(directive.name) {
-            try checkName(directive.name, at: nil)
-            for argument in directive.arguments where schema.namedType(of: argument.type)?.isInputType != true {
-                throw GraphQLError("The type of @\(directive.name)(\(argument.name):) must be Input Type but got: \(argument.type).")
+    }
+
+    /// A default value must fit its type, as a literal would (graphql-core's `validate_default_value`).
+    private func checkDefault(_ value: GraphQLInputValue, _ label: String) throws(GraphQLError) {
+        guard let literal = value.defaultValue else { return }
+        var first: GraphQLError?
+        LiteralValidation(schema: schema) { message, location, path in
+            if first == nil {
+                first = GraphQLError(
+                    "\(label) has invalid default value\(path.isEmpty ? "" : " at " + path): \(message)",
+                    locations: [location ?? literal.location])
             }
-        }
+        }.validate(literal, value.type)
+        if let first { throw first }
     }
 
     private func location(of typeName: String) -> [SourceLocation] {
@@ -100,6 +119,7 @@ struct SchemaChecks {
                 if argument.type.isNonNull && argument.defaultValue == nil && argument.deprecationReason != nil {
                     throw GraphQLError("Required argument \(label) cannot be deprecated.", locations: location(of: type.name))
                 }
+                try checkDefault(argument, label)
             }
         }
     }

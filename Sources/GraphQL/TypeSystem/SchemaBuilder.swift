@@ -50,12 +50,17 @@ public enum SchemaBuilder {
             }
         }
 
-        var directives = try directiveDefinitions.map { definition throws(GraphQLError) in try buildDirective(definition) }
+        // Directives first without what directives say about their own arguments (@deprecated),
+        // since checking those needs every directive's definition.
+        var directives = try directiveDefinitions.map { definition throws(GraphQLError) in try buildDirective(definition, applied: nil) }
         for specified in SpecifiedDirectives.all where !definedDirectiveNames.contains(specified.name) {
             directives.append(specified)
         }
         let directivesByName = Dictionary(directives.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let applied = AppliedDirectives(directives: directivesByName)
+        for (index, definition) in directiveDefinitions.enumerated() {
+            directives[index] = try buildDirective(definition, applied: applied)
+        }
 
         var sdlTypes: [GraphQLNamedType] = []
         for definition in typeDefinitions {
@@ -102,7 +107,9 @@ public enum SchemaBuilder {
         return (roots[.query], roots[.mutation], roots[.subscription])
     }
 
-    private static func buildDirective(_ definition: DirectiveDefinition) throws(GraphQLError) -> GraphQLDirective {
+    private static func buildDirective(
+        _ definition: DirectiveDefinition, applied: AppliedDirectives?
+    ) throws(GraphQLError) -> GraphQLDirective {
         var locations: [DirectiveLocation] = []
         for name in definition.locations {
             guard let location = DirectiveLocation(rawValue: name.value) else {
@@ -112,9 +119,16 @@ public enum SchemaBuilder {
         }
         let owner = "@\(definition.name.value)"
         try checkUniqueNames(definition.arguments.map(\.name)) { "Argument '\(owner)(\($0):)' can only be defined once." }
+        var arguments: [GraphQLInputValue] = []
+        for argument in definition.arguments {
+            try applied?.check(argument.directives, at: .argumentDefinition)
+            arguments.append(
+                GraphQLInputValue(
+                    name: argument.name.value, description: argument.description, type: GraphQLType(argument.type),
+                    defaultValue: argument.defaultValue, deprecationReason: applied?.deprecationReason(argument.directives)))
+        }
         return GraphQLDirective(
-            name: definition.name.value, description: definition.description, locations: locations,
-            arguments: definition.arguments.map { GraphQLInputValue(name: $0.name.value, description: $0.description, type: GraphQLType($0.type), defaultValue: $0.defaultValue) },
+            name: definition.name.value, description: definition.description, locations: locations, arguments: arguments,
             isRepeatable: definition.isRepeatable)
     }
 

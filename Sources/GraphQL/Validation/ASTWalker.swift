@@ -30,7 +30,7 @@ final class ASTWalker {
                 switch definition {
                 case .operation(let operation): walk(operation)
                 case .fragment(let fragment): walk(fragment)
-                case .typeSystem(let definition): visit(.typeSystemDefinition(definition)) {}
+                case .typeSystem(let definition): visit(.typeSystemDefinition(definition)) { walkTypeSystem(definition) }
                 }
             }
         }
@@ -66,7 +66,7 @@ final class ASTWalker {
         }
     }
 
-    private func walk(_ directives: [Directive], at location: DirectiveLocation) {
+    func walk(_ directives: [Directive], at location: DirectiveLocation) {
         for directive in directives {
             visit(.directive(directive, location: location)) {
                 for argument in directive.arguments { walk(argument) }
@@ -126,6 +126,8 @@ final class ParallelVisitor: ASTVisitor {
     private var depth = 0
     /// Told which visitor is about to run, so errors can name their rule.
     var willRun: (Int) -> Void = { _ in }
+    /// Once true, no visitor runs any more.
+    var isAborted: () -> Bool = { false }
 
     init(_ visitors: [any ASTVisitor]) {
         self.visitors = visitors
@@ -135,6 +137,7 @@ final class ParallelVisitor: ASTVisitor {
     func enter(_ node: VisitNode) -> VisitAction {
         depth += 1
         for index in visitors.indices where skipping[index] == nil {
+            if isAborted() { break }
             willRun(index)
             if visitors[index].enter(node) == .skip { skipping[index] = depth }
         }
@@ -145,7 +148,7 @@ final class ParallelVisitor: ASTVisitor {
         for index in visitors.indices {
             if let skipDepth = skipping[index] {
                 if skipDepth == depth { skipping[index] = nil }
-            } else {
+            } else if !isAborted() {
                 willRun(index)
                 visitors[index].leave(node)
             }

@@ -4,24 +4,26 @@
 /// accepted here; VariablesInAllowedPosition checks them.
 struct LiteralValidation {
     let schema: GraphQLSchema
-    let report: (String, SourceLocation?) -> Void
+    /// The message, where the offending literal is (if known), and its path inside the whole
+    /// literal (`.field[1]`, empty at the top).
+    let report: (String, SourceLocation?, String) -> Void
 
-    func validate(_ value: Value, _ type: GraphQLType) {
+    func validate(_ value: Value, _ type: GraphQLType, path: String = "") {
         if case .variable = value.kind { return }
         if case .nonNull(let inner) = type {
             if case .null = value.kind {
-                report("Expected value of non-null type '\(type)' not to be None.", value.location)
+                report("Expected value of non-null type '\(type)' not to be None.", value.location, path)
                 return
             }
-            validate(value, inner)
+            validate(value, inner, path: path)
             return
         }
         if case .null = value.kind { return }
         if case .list(let itemType) = type {
             if case .list(let items) = value.kind {
-                for item in items { validate(item, itemType) }
+                for (index, item) in items.enumerated() { validate(item, itemType, path: path + "[\(index)]") }
             } else {
-                validate(value, itemType)
+                validate(value, itemType, path: path)
             }
             return
         }
@@ -35,36 +37,36 @@ struct LiteralValidation {
             }
         switch named.kind {
         case .inputObject(let fields):
-            validateObject(value, named, fields)
+            validateObject(value, named, fields, path: path)
         case .enumeration(let values):
             let text = LiteralPrinter.print(value)
             let suggestion = Suggestions.didYouMean(Suggestions.suggestionList(text, values.map(\.name)), "the enum value")
             if case .enumValue(let valueName) = value.kind {
                 if named.enumValue(named: valueName) == nil {
-                    report("Value '\(text)' does not exist in '\(name)' enum." + suggestion, leafLocation)
+                    report("Value '\(text)' does not exist in '\(name)' enum." + suggestion, leafLocation, path)
                 }
             } else {
-                report("Enum '\(name)' cannot represent non-enum value: \(text)." + suggestion, leafLocation)
+                report("Enum '\(name)' cannot represent non-enum value: \(text)." + suggestion, leafLocation, path)
             }
         case .scalar:
-            if let message = Self.scalarProblem(value, scalar: name) { report(message, leafLocation) }
+            if let message = Self.scalarProblem(value, scalar: name) { report(message, leafLocation, path) }
         default:
             break
         }
     }
 
-    private func validateObject(_ value: Value, _ type: GraphQLNamedType, _ fields: [GraphQLInputValue]) {
+    private func validateObject(_ value: Value, _ type: GraphQLNamedType, _ fields: [GraphQLInputValue], path: String) {
         guard case .object(let given) = value.kind else {
-            report("Expected value of type '\(type.name)' to be an object, found: \(LiteralPrinter.print(value)).", value.location)
+            report("Expected value of type '\(type.name)' to be an object, found: \(LiteralPrinter.print(value)).", value.location, path)
             return
         }
         for field in fields {
             if let node = given.first(where: { $0.name.value == field.name }) {
-                validate(node.value, field.type)
+                validate(node.value, field.type, path: path + "." + field.name)
             } else if field.type.isNonNull && field.defaultValue == nil {
                 report(
                     "Expected value of type '\(type.name)' to include required field '\(field.name)', found: \(LiteralPrinter.print(value)).",
-                    value.location)
+                    value.location, path)
             }
         }
         for node in given where type.inputField(named: node.name.value) == nil {
@@ -72,7 +74,7 @@ struct LiteralValidation {
             report(
                 "Expected value of type '\(type.name)' not to include unknown field '\(node.name.value)'"
                     + (suggestion.isEmpty ? ", found" : ".\(suggestion) Found") + ": \(LiteralPrinter.print(value)).",
-                node.location)
+                node.location, path)
         }
     }
 

@@ -97,7 +97,7 @@ final class OperationMeasurer {
     }
 }
 
-extension GraphQLType {
+fileprivate extension GraphQLType {
     /// Whether the type is a list once its outer `!` is removed.
     var isList: Bool {
         if case .list = nullable { true } else { false }

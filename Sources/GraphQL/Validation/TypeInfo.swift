@@ -67,7 +67,7 @@ final class TypeInfo {
             let inputField = named(inputType)?.inputField(named: field.name.value)
             defaultValueStack.append(inputField?.defaultValue != nil)
             inputTypeStack.append(inputOnly(inputField?.type))
-        case .document, .fragmentSpread, .namedType, .typeSystemDefinition:
+        case .document, .fragmentSpread, .namedType, .typeSystemNamedType, .typeSystemDefinition:
             break
         }
     }
@@ -97,7 +97,7 @@ final class TypeInfo {
         case .objectField:
             defaultValueStack.removeLast()
             inputTypeStack.removeLast()
-        case .document, .fragmentSpread, .namedType, .typeSystemDefinition:
+        case .document, .fragmentSpread, .namedType, .typeSystemNamedType, .typeSystemDefinition:
             break
         }
     }

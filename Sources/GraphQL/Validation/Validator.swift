@@ -10,6 +10,7 @@ public enum Validator {
     /// graphql-core's `specified_rules` (without the defer/stream rules, which only act when the
     /// schema defines @defer/@stream), its recommended MaxIntrospectionDepthRule, then our limits.
     static var rules: [any ValidationRule.Type] {[
+        FragmentNestingRule.self,
         ExecutableDefinitionsRule.self,
         KnownOperationTypesRule.self,
         UniqueOperationNamesRule.self,
@@ -51,6 +52,7 @@ public enum Validator {
         let rules = Self.rules
         let parallel = ParallelVisitor(rules.map { $0.init(context: context) })
         parallel.willRun = { context.currentRule = rules[$0].name }
+        parallel.isAborted = { context.isAborted }
         let walker = ASTWalker(typeInfo: context.typeInfo, visitor: parallel)
         walker.isAborted = { context.isAborted }
         walker.walk(document)

@@ -19,6 +19,8 @@ enum VisitNode {
     case objectField(ObjectField)
     /// A named type in a variable definition or a type condition.
     case namedType(Name)
+    /// A named type inside a type-system definition (which a request may not contain).
+    case typeSystemNamedType(Name)
     /// A type-system definition in a request, which only ExecutableDefinitions looks at.
     case typeSystemDefinition(TypeSystemDefinition)
 }

@@ -159,7 +159,7 @@ final class ConflictFinder {
             let name1 = node1.name.value, name2 = node2.name.value
             if name1 != name2 {
                 return FieldConflict(
-                    responseName: responseName, reason: "'\(abbreviate(name1))' and '\(abbreviate(name2))' are different fields",
+                    responseName: responseName, reason: "'\(Self.abbreviate(name1))' and '\(Self.abbreviate(name2))' are different fields",
                     fields1: [node1], fields2: [node2])
             }
             if try !sameArguments(node1.arguments, node2.arguments) {
@@ -229,11 +229,11 @@ final class ConflictFinder {
         guard !conflicts.isEmpty else { return nil }
         var message = ""
         for conflict in conflicts {
-            message += (message.isEmpty ? "" : " and ") + "subfields '\(abbreviate(conflict.responseName))' conflict because \(conflict.reason)"
+            message += (message.isEmpty ? "" : " and ") + "subfields '\(Self.abbreviate(conflict.responseName))' conflict because \(conflict.reason)"
             if message.unicodeScalars.count > 1000 { break }
         }
         return FieldConflict(
-            responseName: responseName, reason: abbreviate(message), fields1: conflictNodes(node1, conflicts.map(\.fields1)),
+            responseName: responseName, reason: Self.abbreviate(message), fields1: conflictNodes(node1, conflicts.map(\.fields1)),
             fields2: conflictNodes(node2, conflicts.map(\.fields2)))
     }
 

@@ -7,13 +7,23 @@ final class KnownTypeNamesRule: ValidationRule {
     init(context: ValidationContext) { self.context = context }
 
     func enter(_ node: VisitNode) -> VisitAction {
-        guard case .namedType(let name) = node, context.schema.type(named: name.value) == nil else { return .proceed }
+        let name: Name
+        let isSDL: Bool
+        switch node {
+        case .namedType(let named): (name, isSDL) = (named, false)
+        case .typeSystemNamedType(let named): (name, isSDL) = (named, true)
+        default: return .proceed
+        }
+        guard context.schema.type(named: name.value) == nil else { return .proceed }
         var definedInDocument: Set<String> = []
         for case .typeSystem(.type(let type)) in context.document.definitions { definedInDocument.insert(type.name.value) }
         if definedInDocument.contains(name.value) { return .proceed }
+        let standardNames = BuiltInScalars.all.map(\.name) + IntrospectionTypes.all.map(\.name)
+        if isSDL && standardNames.contains(name.value) { return .proceed }
         var options: [String] = []
         var seen: Set<String> = []
-        for candidate in context.schema.typeNames + definedInDocument.sorted() where seen.insert(candidate).inserted {
+        for candidate in (isSDL ? standardNames : []) + context.schema.typeNames + definedInDocument.sorted()
+        where seen.insert(candidate).inserted {
             options.append(candidate)
         }
         context.report(

@@ -18,7 +18,7 @@ final class OverlappingFieldsCanBeMergedRule: ValidationRule {
         do {
             for conflict in try finder.conflictsWithin(context.typeInfo.parentType, selectionSet) {
                 context.report(
-                    "Fields '\(abbreviate(conflict.responseName))' conflict because \(conflict.reason). Use different aliases on the fields to fetch both if this was intentional.",
+                    "Fields '\(ConflictFinder.abbreviate(conflict.responseName))' conflict because \(conflict.reason). Use different aliases on the fields to fetch both if this was intentional.",
                     (conflict.fields1 + conflict.fields2).map(\.location))
             }
         } catch {
@@ -35,9 +35,11 @@ struct FieldConflict {
     var fields2: [Field]
 }
 
-/// graphql-core's MAX_CONFLICT_DETAIL_LENGTH.
-func abbreviate(_ text: String) -> String {
-    let scalars = text.unicodeScalars
-    guard scalars.count > 1000 else { return text }
-    return String(String.UnicodeScalarView(scalars.prefix(1000))) + "..."
+extension ConflictFinder {
+    /// Cuts long names and reasons at graphql-core's MAX_CONFLICT_DETAIL_LENGTH.
+    static func abbreviate(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard scalars.count > 1000 else { return text }
+        return String(String.UnicodeScalarView(scalars.prefix(1000))) + "..."
+    }
 }

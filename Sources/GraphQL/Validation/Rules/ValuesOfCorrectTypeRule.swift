@@ -15,7 +15,7 @@ final class ValuesOfCorrectTypeRule: ValidationRule {
         default: type = context.typeInfo.inputType
         }
         if let type {
-            LiteralValidation(schema: context.schema) { [context] message, location in context.report(message, location.map { [$0] } ?? []) }
+            LiteralValidation(schema: context.schema) { [context] message, location, _ in context.report(message, location.map { [$0] } ?? []) }
                 .validate(value, type)
         }
         return .skip
