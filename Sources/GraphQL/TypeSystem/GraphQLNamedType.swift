@@ -13,13 +13,16 @@ public final class GraphQLNamedType: Sendable {
     public let name: String
     public let description: String?
     public let kind: Kind
+    /// An input object marked `@oneOf` (spec §3.10.1): exactly one field, non-null, per value.
+    public let isOneOf: Bool
     /// Output fields (objects, interfaces) or input fields (input objects) by name.
     private let fieldIndex: [String: Int]
 
-    public init(name: String, description: String?, kind: Kind) {
+    public init(name: String, description: String?, kind: Kind, isOneOf: Bool = false) {
         self.name = name
         self.description = description
         self.kind = kind
+        self.isOneOf = isOneOf
         var index: [String: Int] = [:]
         switch kind {
         case .object(let fields, _), .interface(let fields, _):

@@ -67,6 +67,13 @@ struct SchemaChecks {
                             locations: location(of: type.name))
                     }
                     try checkDefault(field, "\(type.name).\(field.name)")
+                    if type.isOneOf && field.type.isNonNull {
+                        throw GraphQLError("OneOf input field \(type.name).\(field.name) must be nullable.", locations: location(of: type.name))
+                    }
+                    if type.isOneOf && field.defaultValue != nil {
+                        throw GraphQLError(
+                            "OneOf input field \(type.name).\(field.name) cannot have a default value.", locations: location(of: type.name))
+                    }
                 }
             case .scalar:
                 break

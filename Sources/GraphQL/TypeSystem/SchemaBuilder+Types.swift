@@ -3,6 +3,7 @@ extension SchemaBuilder {
     static func buildType(_ definition: TypeDefinition, applied: AppliedDirectives) throws(GraphQLError) -> GraphQLNamedType {
         let typeName = definition.name.value
         let kind: GraphQLNamedType.Kind
+        var isOneOf = false
         switch definition.kind {
         case .scalar:
             try applied.check(definition.directives, at: .scalar)
@@ -32,8 +33,9 @@ extension SchemaBuilder {
             try applied.check(definition.directives, at: .inputObject)
             try checkUniqueNames(fields.map(\.name)) { "Field '\(typeName).\($0)' can only be defined once." }
             kind = .inputObject(fields: try buildInputValues(fields, at: .inputFieldDefinition, applied: applied))
+            isOneOf = definition.directives.contains { $0.name.value == "oneOf" }
         }
-        return GraphQLNamedType(name: typeName, description: definition.description, kind: kind)
+        return GraphQLNamedType(name: typeName, description: definition.description, kind: kind, isOneOf: isOneOf)
     }
 
     private static func buildFields(

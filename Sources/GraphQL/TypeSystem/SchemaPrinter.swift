@@ -57,7 +57,7 @@ public enum SchemaPrinter {
             let items = fields.enumerated().map { index, field in
                 description(field.description, indentation: "  ", firstInBlock: index == 0) + "  " + inputValue(field)
             }
-            return head + "input \(type.name)" + block(items)
+            return head + "input \(type.name)" + (type.isOneOf ? " @oneOf" : "") + block(items)
         }
     }
 

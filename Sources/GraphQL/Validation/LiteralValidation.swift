@@ -76,6 +76,16 @@ struct LiteralValidation {
                     + (suggestion.isEmpty ? ", found" : ".\(suggestion) Found") + ": \(LiteralPrinter.print(value)).",
                 node.location, path)
         }
+        if type.isOneOf {
+            let known = given.filter { type.inputField(named: $0.name.value) != nil }
+            let message =
+                "Within OneOf Input Object type '\(type.name)', exactly one field must be specified, and the value for that field must be non-null."
+            if known.count != 1 {
+                report(message, value.location, path)
+            } else if case .null = known[0].value.kind {
+                report(message, value.location, path + "." + known[0].name.value)
+            }
+        }
     }
 
     /// What the built-in scalars say about a literal they cannot take; custom scalars take any literal.

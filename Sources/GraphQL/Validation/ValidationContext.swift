@@ -95,6 +95,8 @@ final class ValidationContext {
         var type: GraphQLType?
         /// Whether the argument or input field it fills has a schema default.
         var hasLocationDefault: Bool
+        /// The input type around the position (an input object for a field's value).
+        var parentType: GraphQLType?
     }
 
     func variableUsages(_ operation: OperationDefinition) -> [VariableUsage] {
@@ -134,7 +136,8 @@ private final class VariableUsageCollector: ASTVisitor {
             return .skip
         case .value(let value):
             if case .variable(let name) = value.kind {
-                usages.append(.init(name: name, location: value.location, type: typeInfo.inputType, hasLocationDefault: typeInfo.hasDefaultValue))
+                usages.append(.init(name: name, location: value.location, type: typeInfo.inputType, hasLocationDefault: typeInfo.hasDefaultValue,
+                                    parentType: typeInfo.parentInputType))
             }
             return .proceed
         default:

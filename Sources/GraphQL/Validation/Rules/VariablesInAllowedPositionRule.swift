@@ -27,6 +27,14 @@ final class VariablesInAllowedPositionRule: ValidationRule {
                     "Variable '$\(usage.name)' of type '\(variableType)' used in position expecting type '\(locationType)'.",
                     [definition.location, usage.location])
             }
+            // graphql-core 3.3: a oneOf field may not be filled by a variable that could be null.
+            if case .named(let parentName)? = usage.parentType, schema.type(named: parentName)?.isOneOf == true,
+                !variableType.isNonNull
+            {
+                context.report(
+                    "Variable '$\(usage.name)' is of type '\(variableType)' but must be non-nullable to be used for OneOf Input Object '\(parentName)'.",
+                    [definition.location, usage.location])
+            }
         }
     }
 
