@@ -1,4 +1,5 @@
 import Foundation
+import GatewayTestSupport
 import JSON
 import Testing
 
@@ -9,9 +10,7 @@ import Testing
 /// and compare the data exactly, member order included.
 @Suite("Introspection against graphql-core", .serialized)
 struct IntrospectionTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let python = packageRoot.appendingPathComponent(".venv/bin/python").path
+    static let packageRoot = PythonHelper.packageRoot()
     static let oracle = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Resources/introspection_oracle.py").path
 
@@ -71,35 +70,10 @@ struct IntrospectionTests {
         """#
 
     static func oracleAnswer(sdl: String) throws -> JSONValue {
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw OracleError(message: "\(python) not found: run `make test`, which creates .venv with graphql-core")
-        }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("introspection-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let sdlFile = dir.appendingPathComponent("schema.graphql")
-        let stdout = dir.appendingPathComponent("out.json")
-        let stderr = dir.appendingPathComponent("err.txt")
-        try Data(sdl.utf8).write(to: sdlFile)
-        try Data().write(to: stdout)
-        try Data().write(to: stderr)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [oracle, sdlFile.path]
-        process.standardOutput = try FileHandle(forWritingTo: stdout)
-        process.standardError = try FileHandle(forWritingTo: stderr)
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let err = (try? String(contentsOf: stderr, encoding: .utf8)) ?? ""
-            throw OracleError(message: "introspection_oracle.py exited \(process.terminationStatus): \(err)")
-        }
-        return try JSON.parse(String(decoding: try Data(contentsOf: stdout), as: UTF8.self))
-    }
-
-    struct OracleError: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("introspection-\(UUID().uuidString).graphql")
+        try Data(sdl.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        return try JSON.parse(try PythonHelper.run([oracle, file.path]))
     }
 
     static func compare(sdl: String) async throws {

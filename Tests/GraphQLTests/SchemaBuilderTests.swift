@@ -1,43 +1,20 @@
 import Foundation
+import GatewayTestSupport
 import JSON
 import Testing
 
 @testable import GraphQL
 
-/// Runs one of the Python helpers in Resources/ with graphql-core, JSON in and JSON out. Files
-/// rather than pipes, so a large answer cannot fill a pipe while we are still writing the question.
+/// Runs one of the Python helpers in Resources/ with graphql-core, JSON in and JSON out.
 enum PythonOracle {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let python = packageRoot.appendingPathComponent(".venv/bin/python").path
+    static let packageRoot = PythonHelper.packageRoot()
     static let gatewaySchemaPath = packageRoot.appendingPathComponent("Schema/gateway.graphql").path
 
     static func gatewaySDL() throws -> String { try String(contentsOfFile: gatewaySchemaPath, encoding: .utf8) }
 
     static func run(_ script: String, input: JSONValue, arguments: [String] = []) throws -> JSONValue {
         let helper = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Resources/\(script)").path
-        guard FileManager.default.isExecutableFile(atPath: python) else { throw OracleError("\(python) not found") }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gql-oracle-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let stdin = dir.appendingPathComponent("in.json")
-        let stdout = dir.appendingPathComponent("out.json")
-        let stderr = dir.appendingPathComponent("err.txt")
-        try Data(JSON.serialize(input)).write(to: stdin)
-        try Data().write(to: stdout)
-        try Data().write(to: stderr)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [helper] + arguments
-        process.standardInput = try FileHandle(forReadingFrom: stdin)
-        process.standardOutput = try FileHandle(forWritingTo: stdout)
-        process.standardError = try FileHandle(forWritingTo: stderr)
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw OracleError("\(script) exited \(process.terminationStatus): \((try? String(contentsOf: stderr, encoding: .utf8)) ?? "")")
-        }
-        return try JSON.parse(String(decoding: try Data(contentsOf: stdout), as: UTF8.self))
+        return try JSON.parse(try PythonHelper.run([helper] + arguments, stdin: JSON.serialize(input)))
     }
 
     struct OracleError: Error, CustomStringConvertible {

@@ -9,47 +9,12 @@ import GatewayTestSupport
 /// same values. Both sides are compared as MessageToDict-style JSON.
 @Suite("Differential against Python protobuf", .serialized)
 struct DifferentialTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let python = packageRoot.appendingPathComponent(".venv/bin/python").path
     static let helper = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Resources/differential.py").path
     static let perType = 200
 
-    /// Runs the helper with `input` on stdin; files rather than pipes, so a large answer cannot
-    /// fill a pipe while we are still writing the question.
     static func runHelper(_ arguments: [String], input: String = "[]") throws -> JSON {
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw HelperError(message: "\(python) not found: run `make test`, which creates .venv with protobuf and grpcio-tools")
-        }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("proto-diff-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let stdin = dir.appendingPathComponent("in.json")
-        let stdout = dir.appendingPathComponent("out.json")
-        let stderr = dir.appendingPathComponent("err.txt")
-        try Data(input.utf8).write(to: stdin)
-        try Data().write(to: stdout)
-        try Data().write(to: stderr)
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [helper] + arguments
-        process.standardInput = try FileHandle(forReadingFrom: stdin)
-        process.standardOutput = try FileHandle(forWritingTo: stdout)
-        process.standardError = try FileHandle(forWritingTo: stderr)
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let err = (try? String(contentsOf: stderr, encoding: .utf8)) ?? ""
-            throw HelperError(message: "differential.py \(arguments) exited \(process.terminationStatus): \(err)")
-        }
-        return try JSON.parse([UInt8](try Data(contentsOf: stdout)))
-    }
-
-    struct HelperError: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
+        try JSON.parse(try PythonHelper.run([helper] + arguments, stdin: Array(input.utf8)))
     }
 
     @Test func pythonDecodesOurEncodings() throws {
