@@ -121,7 +121,7 @@ struct SchemaBuilderTests {
         #expect(schema.possibleTypes(of: "Character") == ["Human", "Droid"])
         #expect(schema.possibleTypes(of: "SearchResult") == ["Human", "Droid"])
         let hero = try #require(schema.type(named: "Query")?.field(named: "hero"))
-        #expect(hero.argument(named: "episode").flatMap(\.defaultValue).map(LiteralPrinter.print) == "NEWHOPE")
+        #expect(hero.argument(named: "episode").flatMap(\.defaultValue).map { Printer.print($0) } == "NEWHOPE")
     }
 
     /// Each invalid SDL is rejected with graphql-core's message (from build_schema or validate_schema).

@@ -51,7 +51,7 @@ struct SchemaPrinterTests {
         let document = try Parser.parse("{ f(a: \(source)) }")
         guard case .operation(let operation) = document.definitions[0], case .field(let field) = operation.selectionSet.selections[0]
         else { throw PythonOracle.OracleError("no field") }
-        #expect(LiteralPrinter.print(field.arguments[0].value) == expected)
+        #expect(Printer.print(field.arguments[0].value) == expected)
     }
 
     @Test func longListsWrapOneItemPerLine() throws {
@@ -59,7 +59,7 @@ struct SchemaPrinterTests {
         let document = try Parser.parse("{ f(a: [\(items.joined(separator: ","))]) }")
         guard case .operation(let operation) = document.definitions[0], case .field(let field) = operation.selectionSet.selections[0]
         else { throw PythonOracle.OracleError("no field") }
-        #expect(LiteralPrinter.print(field.arguments[0].value) == "[\n" + items.map { "  " + $0 }.joined(separator: "\n") + "\n]")
+        #expect(Printer.print(field.arguments[0].value) == "[\n" + items.map { "  " + $0 }.joined(separator: "\n") + "\n]")
     }
 
     private func firstDifference(_ ours: String, _ theirs: String) {

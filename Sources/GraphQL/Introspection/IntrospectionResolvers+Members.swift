@@ -31,7 +31,7 @@ extension IntrospectionResolvers {
         },
         // graphql-core prints the default as written in the schema, in its own GraphQL syntax.
         "defaultValue": { parent, _, _ in
-            string(value(parent, as: GraphQLInputValue.self)?.defaultValue.map(DefaultValuePrinter.print))
+            string(value(parent, as: GraphQLInputValue.self)?.defaultValue.map { Printer.print($0) })
         },
         "isDeprecated": { parent, _, _ in .json(.bool(value(parent, as: GraphQLInputValue.self)?.deprecationReason != nil)) },
         "deprecationReason": { parent, _, _ in string(value(parent, as: GraphQLInputValue.self)?.deprecationReason) },

@@ -1,49 +1,99 @@
-/// Prints value literals and type references as graphql-js 16 `print` does; introspection's
-/// `defaultValue` is a printed value.
+/// Prints value literals and type references as graphql-core 3.3's `print_ast` does (graphql-js
+/// 17's printer): objects with inner spaces (`{ a: 1 }`), lists and objects longer than 80
+/// characters broken one item per line. Introspection's `defaultValue`, printed SDL and the
+/// `found: ...` of error messages all quote literals this way.
 public enum Printer {
-    /// `{a: 1, b: [1, 2], c: "x\n"}`: lists and objects on one line, strings escaped as
-    /// graphql-js `printString`, block strings as `printBlockString`.
-    public static func print(_ value: Value) -> String {
-        var output = ""
-        write(value, to: &output)
-        return output
-    }
+    public static func print(_ value: Value) -> String { buffer(value).lines.joined(separator: "\n") }
 
     /// `[String!]!`
     public static func print(_ type: TypeReference) -> String {
         type.description
     }
 
-    private static func write(_ value: Value, to output: inout String) {
-        switch value.kind {
-        case .variable(let name):
-            output += "$"
-            output += name
-        case .int(let text), .float(let text), .enumValue(let text):
-            output += text
-        case .string(let text, let block):
-            output += block ? BlockString.print(text) : printString(text)
-        case .boolean(let flag):
-            output += flag ? "true" : "false"
-        case .null:
-            output += "null"
-        case .list(let values):
-            output += "["
-            for (index, element) in values.enumerated() {
-                if index > 0 { output += ", " }
-                write(element, to: &output)
-            }
-            output += "]"
-        case .object(let fields):
-            output += "{"
-            for (index, field) in fields.enumerated() {
-                if index > 0 { output += ", " }
-                output += field.name.value
-                output += ": "
-                write(field.value, to: &output)
-            }
-            output += "}"
+    static let maxLineLength = 80
+
+    /// A printed literal: its lines, and its length as graphql-core's PrintBuffer counts it
+    /// (characters, newlines and the indentation wrapping adds), which decides later wrapping.
+    struct Buffer {
+        var lines: [String]
+        var length: Int
+
+        init(_ text: String) {
+            lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            length = text.unicodeScalars.count
         }
+
+        init(lines: [String], length: Int) {
+            self.lines = lines
+            self.length = length
+        }
+
+        var newlines: Int { lines.count - 1 }
+
+        /// `a` then `b` with `separator` between, continuing on `a`'s last line.
+        static func join(_ parts: [Buffer], separator: String) -> Buffer {
+            var result = Buffer(lines: [""], length: 0)
+            for (index, part) in parts.enumerated() {
+                if index > 0 {
+                    result.append(Buffer(separator))
+                }
+                result.append(part)
+            }
+            return result
+        }
+
+        mutating func append(_ other: Buffer) {
+            lines[lines.count - 1] += other.lines[0]
+            lines.append(contentsOf: other.lines.dropFirst())
+            length += other.length
+        }
+
+        /// Every line two spaces further in.
+        func indented() -> Buffer {
+            Buffer(lines: lines.map { "  " + $0 }, length: length + 2 * (newlines + 1))
+        }
+    }
+
+    static func buffer(_ value: Value) -> Buffer {
+        switch value.kind {
+        case .variable(let name): return Buffer("$" + name)
+        case .int(let text), .float(let text): return Buffer(text)
+        case .string(let text, let block): return Buffer(block ? BlockString.print(text) : printString(text))
+        case .boolean(let flag): return Buffer(flag ? "true" : "false")
+        case .null: return Buffer("null")
+        case .enumValue(let name): return Buffer(name)
+        case .list(let values):
+            let items = values.map(buffer)
+            if 2 + joinedLength(items) > maxLineLength {
+                return wrap("[", Buffer.join(items, separator: "\n").indented(), "]")
+            }
+            var result = Buffer("[")
+            result.append(Buffer.join(items, separator: ", "))
+            result.append(Buffer("]"))
+            return result
+        case .object(let fields):
+            let items = fields.map { field -> Buffer in
+                var item = Buffer(field.name.value + ": ")
+                item.append(buffer(field.value))
+                return item
+            }
+            if 4 + joinedLength(items) > maxLineLength {
+                return wrap("{", Buffer.join(items, separator: "\n").indented(), "}")
+            }
+            var result = Buffer("{ ")
+            result.append(Buffer.join(items, separator: ", "))
+            result.append(Buffer(" }"))
+            return result
+        }
+    }
+
+    private static func joinedLength(_ items: [Buffer]) -> Int {
+        items.isEmpty ? 0 : items.reduce(0) { $0 + $1.length } + 2 * (items.count - 1)
+    }
+
+    /// `open` + newline + body + newline + `close`, as graphql-core's `wrap`/`block`.
+    private static func wrap(_ open: String, _ body: Buffer, _ close: String) -> Buffer {
+        Buffer(lines: [open] + body.lines + [close], length: body.length + 2 * open.count + 2 * close.count)
     }
 
     /// graphql-js `printString`: a StringValue literal with `"`, `\`, the C0 controls and

@@ -40,7 +40,7 @@ public enum SchemaPrinter {
         let head = description(type.description)
         switch type.kind {
         case .scalar(let url):
-            return head + "scalar \(type.name)" + (url.map { " @specifiedBy(url: \(LiteralPrinter.printString($0)))" } ?? "")
+            return head + "scalar \(type.name)" + (url.map { " @specifiedBy(url: \(Printer.printString($0)))" } ?? "")
         case .object(let fields, let interfaces):
             return head + "type \(type.name)" + implements(interfaces) + printFields(fields)
         case .interface(let fields, let interfaces):
@@ -92,7 +92,7 @@ public enum SchemaPrinter {
 
     private static func inputValue(_ value: GraphQLInputValue) -> String {
         var text = "\(value.name): \(value.type)"
-        if let defaultValue = value.defaultValue { text += " = " + LiteralPrinter.print(defaultValue) }
+        if let defaultValue = value.defaultValue { text += " = " + Printer.print(defaultValue) }
         return text + deprecated(value.deprecationReason)
     }
 
@@ -105,13 +105,13 @@ public enum SchemaPrinter {
     private static func deprecated(_ reason: String?) -> String {
         guard let reason else { return "" }
         if reason == SpecifiedDirectives.defaultDeprecationReason { return " @deprecated" }
-        return " @deprecated(reason: \(LiteralPrinter.printString(reason)))"
+        return " @deprecated(reason: \(Printer.printString(reason)))"
     }
 
     private static func description(_ text: String?, indentation: String = "", firstInBlock: Bool = true) -> String {
         guard let text else { return "" }
         let literal =
-            LiteralPrinter.isPrintableAsBlockString(text) ? LiteralPrinter.printBlockString(text) : LiteralPrinter.printString(text)
+            DescriptionPrinting.isPrintableAsBlockString(text) ? BlockString.print(text) : Printer.printString(text)
         let prefix = !indentation.isEmpty && !firstInBlock ? "\n" + indentation : indentation
         return prefix + literal.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n" + indentation) + "\n"
     }

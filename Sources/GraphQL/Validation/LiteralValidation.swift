@@ -39,7 +39,7 @@ struct LiteralValidation {
         case .inputObject(let fields):
             validateObject(value, named, fields, path: path)
         case .enumeration(let values):
-            let text = LiteralPrinter.print(value)
+            let text = Printer.print(value)
             let suggestion = Suggestions.didYouMean(Suggestions.suggestionList(text, values.map(\.name)), "the enum value")
             if case .enumValue(let valueName) = value.kind {
                 if named.enumValue(named: valueName) == nil {
@@ -57,7 +57,7 @@ struct LiteralValidation {
 
     private func validateObject(_ value: Value, _ type: GraphQLNamedType, _ fields: [GraphQLInputValue], path: String) {
         guard case .object(let given) = value.kind else {
-            report("Expected value of type '\(type.name)' to be an object, found: \(LiteralPrinter.print(value)).", value.location, path)
+            report("Expected value of type '\(type.name)' to be an object, found: \(Printer.print(value)).", value.location, path)
             return
         }
         for field in fields {
@@ -65,7 +65,7 @@ struct LiteralValidation {
                 validate(node.value, field.type, path: path + "." + field.name)
             } else if field.type.isNonNull && field.defaultValue == nil {
                 report(
-                    "Expected value of type '\(type.name)' to include required field '\(field.name)', found: \(LiteralPrinter.print(value)).",
+                    "Expected value of type '\(type.name)' to include required field '\(field.name)', found: \(Printer.print(value)).",
                     value.location, path)
             }
         }
@@ -73,7 +73,7 @@ struct LiteralValidation {
             let suggestion = Suggestions.didYouMean(Suggestions.suggestionList(node.name.value, fields.map(\.name)))
             report(
                 "Expected value of type '\(type.name)' not to include unknown field '\(node.name.value)'"
-                    + (suggestion.isEmpty ? ", found" : ".\(suggestion) Found") + ": \(LiteralPrinter.print(value)).",
+                    + (suggestion.isEmpty ? ", found" : ".\(suggestion) Found") + ": \(Printer.print(value)).",
                 node.location, path)
         }
         if type.isOneOf {
@@ -94,23 +94,23 @@ struct LiteralValidation {
         case ("Int", .int(let text)):
             return Int32(text) == nil ? "Int cannot represent non 32-bit signed integer value: \(text)" : nil
         case ("Int", _):
-            return "Int cannot represent non-integer value: \(LiteralPrinter.print(value))"
+            return "Int cannot represent non-integer value: \(Printer.print(value))"
         case ("Float", .int), ("Float", .float):
             return nil
         case ("Float", _):
-            return "Float cannot represent non numeric value: \(LiteralPrinter.print(value))"
+            return "Float cannot represent non numeric value: \(Printer.print(value))"
         case ("String", .string):
             return nil
         case ("String", _):
-            return "String cannot represent a non string value: \(LiteralPrinter.print(value))"
+            return "String cannot represent a non string value: \(Printer.print(value))"
         case ("Boolean", .boolean):
             return nil
         case ("Boolean", _):
-            return "Boolean cannot represent a non boolean value: \(LiteralPrinter.print(value))"
+            return "Boolean cannot represent a non boolean value: \(Printer.print(value))"
         case ("ID", .string), ("ID", .int):
             return nil
         case ("ID", _):
-            return "ID cannot represent a non-string and non-integer value: \(LiteralPrinter.print(value))"
+            return "ID cannot represent a non-string and non-integer value: \(Printer.print(value))"
         default:
             return nil
         }

@@ -197,7 +197,7 @@ final class ConflictFinder {
         case .variable(let name): return "V$" + name
         case .int(let text): return "I" + text
         case .float(let text): return "F" + text
-        case .string(let text, let block): return (block ? "B" : "S") + LiteralPrinter.printString(text)
+        case .string(let text, let block): return (block ? "B" : "S") + Printer.printString(text)
         case .boolean(let flag): return flag ? "true" : "false"
         case .null: return "null"
         case .enumValue(let name): return "E" + name
