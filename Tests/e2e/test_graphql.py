@@ -310,3 +310,12 @@ def test_limits_refuse_deep_aliased_and_large_documents_but_not_introspection(gw
 def test_client_request_id_is_echoed(gw):
     r = gql(gw.port, "{ __typename }", headers={"X-Request-Id": "dash-42"})
     assert r.headers["x-request-id"] == "dash-42"
+
+
+def test_graphql_over_h2c_on_the_same_port(gw):
+    from helpers import curl
+    r = curl(f"http://127.0.0.1:{gw.port}/graphql", "--http2-prior-knowledge",
+             "-H", "Accept: application/json", "-d", json.dumps({"query": '{ model(name: "general") { vectorSize } }'}))
+    assert r.status == 200 and r.http_version == "2", r
+    assert r.headers.get("content-type", "").startswith("application/json"), r.headers
+    assert json.loads(r.body) == {"data": {"model": {"vectorSize": MODELS["general"]["size"]}}}
