@@ -16,7 +16,15 @@ enum CoreValues {
 
     static func string(_ v: String?) -> JSONValue { v.map(JSONValue.string) ?? .null }
 
-    static func enumValue(_ lowercase: String) -> JSONValue { .string(lowercase.uppercased()) }
+    static func enumValue(_ lowercase: String) -> JSONValue {
+        // The breaker states come by on every status request: spare them the Unicode case mapping.
+        switch lowercase {
+        case "closed": "CLOSED"
+        case "open": "OPEN"
+        case "half_open": "HALF_OPEN"
+        default: .string(lowercase.uppercased())
+        }
+    }
 
     static func pattern(_ p: IntegrationPattern) -> JSONValue { enumValue(p.rawValue) }
 
@@ -101,27 +109,36 @@ enum CoreValues {
     }
 
     static func endpoint(_ e: EndpointReport) -> JSONValue {
-        .object(["url": .string(e.url), "status": enumValue(e.state), "failureCount": int(e.failureCount)])
+        .object(JSONObject([
+            (key: "url", value: .string(e.url)), (key: "status", value: enumValue(e.state)),
+            (key: "failureCount", value: int(e.failureCount)),
+        ]))
     }
+
+    // The status documents are what dashboards poll: built as member arrays (one allocation
+    // per object, where a dictionary literal makes two) in the order they are read.
 
     static func patternsStatus(_ r: PatternsStatusReport) -> JSONValue {
         var object = JSONObject()
+        object.fields.reserveCapacity(r.patterns.count + 1)
         for s in r.patterns {
-            var p: JSONObject = ["models": .array(s.models.map(JSONValue.string))]
+            var p = JSONObject()
+            p.fields.reserveCapacity(6)
+            p.fields.append((key: "models", value: .array(s.models.map(JSONValue.string))))
             switch s.pattern {
             case .realTime:
-                p.set("activeRequests", int(s.activeRequests))
+                p.fields.append((key: "activeRequests", value: int(s.activeRequests)))
             case .hybrid:
-                p.set("realTimeRequests", int(s.realTimeRequests))
-                p.set("bulkRequests", int(s.bulkRequests))
+                p.fields.append((key: "realTimeRequests", value: int(s.realTimeRequests)))
+                p.fields.append((key: "bulkRequests", value: int(s.bulkRequests)))
             case .bulkOnly:
-                p.set("queuedBatches", int(s.queue.pending))
-                p.set("processingBatches", int(s.queue.processing))
-                p.set("completedBatches", int(s.queue.completed))
-                p.set("avgBatchProcessingTimeMs", double(s.averageBatchProcessingMs))
+                p.fields.append((key: "queuedBatches", value: int(s.queue.pending)))
+                p.fields.append((key: "processingBatches", value: int(s.queue.processing)))
+                p.fields.append((key: "completedBatches", value: int(s.queue.completed)))
+                p.fields.append((key: "avgBatchProcessingTimeMs", value: double(s.averageBatchProcessingMs)))
             }
-            p.set("successRate", double(s.successRate))
-            p.set("avgResponseTimeMs", double(s.averageResponseMs))
+            p.fields.append((key: "successRate", value: double(s.successRate)))
+            p.fields.append((key: "avgResponseTimeMs", value: double(s.averageResponseMs)))
             let key = switch s.pattern {
             case .realTime: "realTime"
             case .hybrid: "hybrid"
@@ -129,31 +146,41 @@ enum CoreValues {
             }
             object.set(key, .object(p))
         }
-        object.set("circuitBreakers", .array(r.breakers.map { b in
-            .object([
-                "model": .string(b.model), "status": enumValue(b.state), "failureCount": int(b.failureCount),
-                "endpoints": .array(b.endpoints.map(endpoint)),
-            ])
-        }))
+        var breakers: [JSONValue] = []
+        breakers.reserveCapacity(r.breakers.count)
+        for b in r.breakers {
+            breakers.append(.object(JSONObject([
+                (key: "model", value: .string(b.model)), (key: "status", value: enumValue(b.state)),
+                (key: "failureCount", value: int(b.failureCount)),
+                (key: "endpoints", value: .array(b.endpoints.map(endpoint))),
+            ])))
+        }
+        object.set("circuitBreakers", .array(breakers))
         return .object(object)
     }
 
     static func queueStatus(_ r: QueueStatusReport) -> JSONValue {
-        .object([
-            "totalJobs": int(r.totalJobs),
-            "pendingJobs": int(r.total.pending),
-            "processingJobs": int(r.total.processing),
-            "completedJobs": int(r.total.completed),
-            "failedJobs": int(r.total.failed),
-            "processingStats": .object([
-                "avgProcessingTimeSeconds": double(r.averageProcessingSeconds),
-                "itemsPerMinute": double(r.itemsPerMinute),
-                "successRate": double(r.successRate),
-            ]),
-            "modelQueues": .array(r.models.map { m in
-                .object(["model": .string(m.model), "pending": int(m.counts.pending), "processing": int(m.counts.processing)])
-            }),
-        ])
+        var models: [JSONValue] = []
+        models.reserveCapacity(r.models.count)
+        for m in r.models {
+            models.append(.object(JSONObject([
+                (key: "model", value: .string(m.model)), (key: "pending", value: int(m.counts.pending)),
+                (key: "processing", value: int(m.counts.processing)),
+            ])))
+        }
+        return .object(JSONObject([
+            (key: "totalJobs", value: int(r.totalJobs)),
+            (key: "pendingJobs", value: int(r.total.pending)),
+            (key: "processingJobs", value: int(r.total.processing)),
+            (key: "completedJobs", value: int(r.total.completed)),
+            (key: "failedJobs", value: int(r.total.failed)),
+            (key: "processingStats", value: .object(JSONObject([
+                (key: "avgProcessingTimeSeconds", value: double(r.averageProcessingSeconds)),
+                (key: "itemsPerMinute", value: double(r.itemsPerMinute)),
+                (key: "successRate", value: double(r.successRate)),
+            ]))),
+            (key: "modelQueues", value: .array(models)),
+        ]))
     }
 
     static func health(_ models: [ModelHealthReport]) -> JSONValue {

@@ -10,8 +10,9 @@ enum GatewayResolvers {
         var map = ResolverMap()
         map["Query", "models"] = { _, _, _ in await models(core) }
         map["Query", "model"] = { _, args, _ in await model(core, named: try args.string("name")) }
-        map["Query", "patternStatus"] = { _, _, _ in .json(CoreValues.patternsStatus(await core.patternsStatus())) }
-        map["Query", "queueStatus"] = { _, _, _ in .json(CoreValues.queueStatus(await core.queueStatus())) }
+        let status = StatusValues()
+        map["Query", "patternStatus"] = { _, _, _ in .json(status.patternsStatus(await core.patternsStatus())) }
+        map["Query", "queueStatus"] = { _, _, _ in .json(status.queueStatus(await core.queueStatus())) }
         map["Query", "batch"] = { _, args, _ in
             guard let record = await core.batch(id: try args.string("id")) else { return .null }
             return .json(CoreValues.batch(record))

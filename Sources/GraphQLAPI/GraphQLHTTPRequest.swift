@@ -29,9 +29,15 @@ struct GraphQLHTTPRequest: Sendable {
         return request
     }
 
+    /// False for `application/graphql`, whose body is the document itself.
+    static func readsBodyAsJSON(contentType: String?) -> Bool {
+        guard let contentType else { return true }
+        let lowercased = contentType.lowercased()
+        return !lowercased.hasPrefix("application/graphql") || lowercased.hasPrefix("application/graphql-response")
+    }
+
     static func fromBody(_ body: [UInt8], contentType: String?) throws(Malformed) -> GraphQLHTTPRequest {
-        if let contentType, contentType.lowercased().hasPrefix("application/graphql"),
-           !contentType.lowercased().hasPrefix("application/graphql-response") {
+        if !readsBodyAsJSON(contentType: contentType) {
             guard let text = String(validating: body, as: UTF8.self) else { throw Malformed("the body is not valid UTF-8") }
             return GraphQLHTTPRequest(query: text)
         }

@@ -102,29 +102,29 @@ public struct GraphQLServer: Sendable {
             return failure(413, "the document is \(httpRequest.query.utf8.count) bytes; the limit is \(limits.maxDocumentBytes)",
                            code: "payload_too_large", media: media)
         }
-        let document: Document
+        let document: PreparedDocument
         switch documents.prepare(httpRequest.query) {
         case .invalid(let errors):
             return requestErrors(errors, media: media)
         case .valid(let d):
             document = d
         }
-        let operation: OperationDefinition
+        let prepared: PreparedOperation
         do {
-            operation = try Executor.selectOperation(in: document, named: httpRequest.operationName)
+            prepared = try document.operation(named: httpRequest.operationName, executor: executor)
         } catch {
             return requestErrors([error], media: media)
         }
+        let operation = prepared.operation
         if isGet && operation.operation != .query {
             return failure(405, "a \(operation.operation.rawValue) must be sent with POST; GET runs queries only",
                            code: "invalid_argument", media: media, extraHeaders: [("Allow", "POST")])
         }
-        let result = await executor.execute(document: document, operationName: httpRequest.operationName,
-                                            variables: httpRequest.variables, context: state)
+        let result = await executor.executeSerialized(prepared: prepared, variables: httpRequest.variables, context: state)
         guard result.data != nil else { return requestErrors(result.errors, media: media) }
         var extensions = JSONObject()
         if let cache = state.cacheExtension { extensions.set("cache", cache) }
-        return Answer(status: 200, headers: Self.headers(media), body: JSON.serialize(result.json(extensions: extensions)))
+        return Answer(status: 200, headers: Self.headers(media), body: result.json(extensions: extensions))
     }
 
     /// Errors that stopped the request before execution: no `data` key.

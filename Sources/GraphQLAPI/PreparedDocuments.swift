@@ -10,7 +10,7 @@ import Synchronization
 /// `previous` is dropped. Texts in use survive, one-offs age out, and a hit never reorders a list.
 final class PreparedDocuments: Sendable {
     enum Entry: Sendable {
-        case valid(Document)
+        case valid(PreparedDocument)
         case invalid([GraphQLError])
     }
 
@@ -38,7 +38,7 @@ final class PreparedDocuments: Sendable {
         do {
             let document = try Parser.parse(query, options: parseOptions)
             let errors = Validator.validate(document, schema: schema, limits: limits)
-            entry = errors.isEmpty ? .valid(document) : .invalid(errors)
+            entry = errors.isEmpty ? .valid(PreparedDocument(document)) : .invalid(errors)
         } catch {
             entry = .invalid([error])
         }

@@ -53,6 +53,14 @@ public struct JSONWriter: Sendable {
         needsComma = false
     }
 
+    /// A key written before: its quoted, escaped text and the `:` after it (`"name":`), copied
+    /// as it is, for keys repeated in every response.
+    public mutating func key(encoded: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: encoded)
+        needsComma = false
+    }
+
     /// Escapes `"`, `\` and the control characters U+0000–U+001F (as `\n`, `\r`, `\t`, `\b`, `\f`,
     /// or `\u00xx`); everything else, including non-ASCII, is copied as UTF-8. This is the same
     /// output as Python's `json.dumps(ensure_ascii=False)`.
@@ -163,6 +171,21 @@ public struct JSONWriter: Sendable {
             }
             endObject()
         }
+    }
+
+    /// A point to come back to: what has been written so far, and whether a comma is due.
+    public struct Mark: Sendable {
+        fileprivate var count: Int
+        fileprivate var needsComma: Bool
+    }
+
+    public var mark: Mark { Mark(count: bytes.count, needsComma: needsComma) }
+
+    /// Forgets everything written since `mark`, e.g. a half-written value that turned out to be
+    /// null after all; the next value is written where `mark` was taken.
+    public mutating func rollback(to mark: Mark) {
+        bytes.removeSubrange(mark.count...)
+        needsComma = mark.needsComma
     }
 
     private mutating func separate() {

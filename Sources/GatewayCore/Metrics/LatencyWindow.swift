@@ -49,9 +49,17 @@ public final class LatencyWindow: Sendable {
     }
 
     /// The mean of the window in milliseconds (0 when empty).
-    public func average() -> Double {
-        let samples = window()
-        return samples.isEmpty ? 0 : samples.reduce(0, +) / Double(samples.count)
+    public func average() -> Double { averageAndCount().average }
+
+    /// The mean and the number of observations it is taken over, read at one moment; summed in
+    /// place, since a status request should not copy the window.
+    public func averageAndCount() -> (average: Double, count: Int) {
+        ring.withLock { ring in
+            guard ring.filled > 0 else { return (0, 0) }
+            var sum = 0.0
+            for i in 0..<ring.filled { sum += ring.samples[i] }
+            return (sum / Double(ring.filled), ring.filled)
+        }
     }
 
     private func window() -> [Double] {

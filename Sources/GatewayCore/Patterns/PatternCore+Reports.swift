@@ -1,7 +1,7 @@
 /// The status documents of spec §3 as values: REST encodes them as its JSON bodies, GraphQL
 /// resolves its `patternStatus` and `queueStatus` from them, so both report the same numbers.
 
-public struct PatternSummary: Sendable {
+public struct PatternSummary: Sendable, Equatable {
     public var pattern: IntegrationPattern
     public var models: [String]
     /// real_time only.
@@ -19,7 +19,7 @@ public struct PatternSummary: Sendable {
     public var averageBatchProcessingMs: Double = 0
 }
 
-public struct EndpointReport: Sendable {
+public struct EndpointReport: Sendable, Equatable {
     public var url: String
     /// "closed", "open" or "half_open".
     public var state: String
@@ -28,14 +28,14 @@ public struct EndpointReport: Sendable {
     public var secondsUntilProbe: Double?
 }
 
-public struct BreakerReport: Sendable {
+public struct BreakerReport: Sendable, Equatable {
     public var model: String
     public var state: String
     public var failureCount: Int
     public var endpoints: [EndpointReport]
 }
 
-public struct PatternsStatusReport: Sendable {
+public struct PatternsStatusReport: Sendable, Equatable {
     /// real_time, hybrid, bulk_only.
     public var patterns: [PatternSummary]
     /// Every model, in configuration order.
@@ -54,36 +54,64 @@ public struct QueueStatusReport: Sendable {
     public var totalJobs: Int { total.pending + total.processing + total.completed + total.failed }
 }
 
+/// Equal reports encode the same, so a front-end may reuse what it made of the previous one.
+extension QueueStatusReport: Equatable {
+    public static func == (a: QueueStatusReport, b: QueueStatusReport) -> Bool {
+        a.total == b.total && a.averageProcessingSeconds == b.averageProcessingSeconds && a.itemsPerMinute == b.itemsPerMinute
+            && a.successRate == b.successRate && a.models.count == b.models.count
+            && zip(a.models, b.models).allSatisfy { $0.model == $1.model && $0.counts == $1.counts }
+    }
+}
+
 extension PatternCore {
     public func patternsStatus() async -> PatternsStatusReport {
-        let registry = configuration.registry
+        // Dashboards poll this: read the registry in place rather than copying its configs.
+        let models = configuration.registry.models
         var summaries: [PatternSummary] = []
+        summaries.reserveCapacity(IntegrationPattern.allCases.count)
         for pattern in IntegrationPattern.allCases {
-            let models = registry.models(with: pattern)
-            let snaps = models.compactMap { stats(for: $0.name) }
-            let requests = snaps.reduce(0) { $0 + $1.requests }
-            let errors = snaps.reduce(0) { $0 + $1.errors }
-            var s = PatternSummary(pattern: pattern, models: models.map(\.name))
-            switch pattern {
-            case .realTime:
-                s.activeRequests = snaps.reduce(0) { $0 + $1.activeRequests }
-            case .hybrid:
-                s.realTimeRequests = snaps.reduce(0) { $0 + $1.realTimeRequests }
-                s.bulkRequests = snaps.reduce(0) { $0 + $1.bulkRequests }
-            case .bulkOnly:
-                for m in models { s.queue += await queue.counts(model: m.name) }
-                let batches = snaps.reduce(0) { $0 + $1.batchesProcessed }
-                let seconds = snaps.reduce(0) { $0 + $1.batchSecondsTotal }
+            var names: [String] = []
+            for i in models.indices where models[i].pattern == pattern { names.append(models[i].name) }
+            var s = PatternSummary(pattern: pattern, models: names)
+            var requests = 0, errors = 0, batches = 0
+            var seconds = 0.0
+            for name in names {
+                guard let snap = stats(for: name) else { continue }
+                requests += snap.requests
+                errors += snap.errors
+                switch pattern {
+                case .realTime:
+                    s.activeRequests += snap.activeRequests
+                case .hybrid:
+                    s.realTimeRequests += snap.realTimeRequests
+                    s.bulkRequests += snap.bulkRequests
+                case .bulkOnly:
+                    batches += snap.batchesProcessed
+                    seconds += snap.batchSecondsTotal
+                }
+            }
+            if pattern == .bulkOnly {
+                for name in names { s.queue += await queue.counts(model: name) }
                 s.averageBatchProcessingMs = batches == 0 ? 0 : seconds / Double(batches) * 1000
             }
             s.successRate = requests == 0 ? 100 : Double(requests - errors) / Double(requests) * 100
-            if pattern != .bulkOnly { s.averageResponseMs = averageLatency(models.map(\.name)) }
+            if pattern != .bulkOnly { s.averageResponseMs = averageLatency(names) }
             summaries.append(s)
         }
-        let breakers = registry.models.map { m in
-            let reports = endpointReports(for: m.name)
-            return BreakerReport(model: m.name, state: Self.overallBreakerState(reports.map(\.state)),
-                                 failureCount: reports.reduce(0) { $0 + $1.failureCount }, endpoints: reports)
+        var breakers: [BreakerReport] = []
+        breakers.reserveCapacity(models.count)
+        for i in models.indices {
+            let name = models[i].name
+            let reports = endpointReports(for: name)
+            var failures = 0
+            var anyClosed = false, anyHalfOpen = false
+            for r in reports {
+                failures += r.failureCount
+                if r.state == "closed" { anyClosed = true } else if r.state == "half_open" { anyHalfOpen = true }
+            }
+            // overallBreakerState without the array of names.
+            let state = reports.isEmpty || anyClosed ? "closed" : anyHalfOpen ? "half_open" : "open"
+            breakers.append(BreakerReport(model: name, state: state, failureCount: failures, endpoints: reports))
         }
         return PatternsStatusReport(patterns: summaries, breakers: breakers)
     }
@@ -123,9 +151,11 @@ extension PatternCore {
         var sum = 0.0
         var n = 0
         for name in models {
-            guard let window = latency(for: name), window.count > 0 else { continue }
-            sum += window.average() * Double(window.count)
-            n += window.count
+            guard let window = latency(for: name) else { continue }
+            let (average, count) = window.averageAndCount()
+            guard count > 0 else { continue }
+            sum += average * Double(count)
+            n += count
         }
         return n == 0 ? 0 : sum / Double(n)
     }

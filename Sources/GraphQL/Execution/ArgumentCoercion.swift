@@ -4,11 +4,9 @@ extension ExecutionContext {
     /// CoerceArgumentValues (spec §6.4.1): given arguments, defaults for the others; an argument
     /// whose variable was not provided counts as not given. Nil after recording a field error.
     func argumentValues(of field: CollectedField, parentType: GraphQLNamedType, path: [PathComponent]) -> ArgumentValues? {
+        // Most fields take no arguments: nothing to coerce, nothing to remember.
+        guard let definition = field.definition, !definition.arguments.isEmpty else { return [:] }
         if let cached = field.cachedArguments { return cached }
-        guard let definition = field.definition, !definition.arguments.isEmpty else {
-            field.cachedArguments = [:]
-            return [:]
-        }
         let node = field.nodes[0]
         let coercion = LiteralCoercion(schema: schema, variables: variables)
         var values: ArgumentValues = [:]

@@ -1,10 +1,19 @@
 import JSON
+import Synchronization
 
 /// One response key of a selection set after CollectFields (spec §6.3.2): the field nodes merged
 /// under it and everything about them that does not change between the objects it is executed
-/// on. Kept per execution, so a list of a hundred objects collects its subfields once.
-final class CollectedField {
+/// on. A list of a hundred objects collects its subfields once; a `PreparedOperation` keeps the
+/// whole tree for every request that runs the same document.
+///
+/// `@unchecked Sendable`: `nodes` changes only while `FieldCollector` builds the field, before
+/// anyone else can see it; everything learnt later (subfields, arguments, whether the subtree is
+/// synchronous) sits behind a lock or an atomic, and is the same whichever request learns it
+/// first.
+final class CollectedField: @unchecked Sendable {
     let responseKey: String
+    /// `"responseKey":` as JSON, for `JSONWriter.key(encoded:)`.
+    let encodedKey: [UInt8]
     let fieldName: String
     /// Every field node with this response key, in document order.
     var nodes: [Field]
@@ -19,17 +28,29 @@ final class CollectedField {
     let namedType: GraphQLNamedType?
     /// How a scalar or enum result is serialized, decided once instead of per value.
     let leafKind: LeafSerialization.Kind?
-    /// Coerced once: arguments depend only on the literals and the variables.
-    var cachedArguments: ArgumentValues?
-    /// Whether nothing at or below this field calls a caller's resolver, so its value completes
-    /// synchronously (see `isSynchronous(in:)`).
-    private var synchronous: Bool?
-    private var lastSubfieldType: GraphQLNamedType?
-    private var lastSubfields: [CollectedField] = []
-    private var subfieldsByType: [String: [CollectedField]] = [:]
+    /// A leaf read by the default resolver straight from its parent's member (a leaf type, no
+    /// list, no introspection resolver): the JSON fast path writes such a member as it is
+    /// when it is already valid output.
+    let isPlainLeaf: Bool
+    /// Coerced once: arguments depend only on the literals and the variables (a shared plan
+    /// has no variables). Only successful coercions are kept, so an error is reported again by
+    /// every execution that meets it.
+    private let argumentMemo = Mutex<ArgumentValues?>(nil)
+    /// `isSynchronous`: 0 not known yet, 1 false, 2 true.
+    private let synchronous = Atomic<UInt8>(0)
+    private let subfieldMemo = Mutex(SubfieldMemo())
+
+    private struct SubfieldMemo {
+        var lastType: GraphQLNamedType?
+        var last: [CollectedField] = []
+        var byType: [String: [CollectedField]] = [:]
+    }
 
     init(responseKey: String, fieldName: String, node: Field, info: FieldInfo?) {
         self.responseKey = responseKey
+        var writer = JSONWriter(capacity: responseKey.utf8.count + 3)
+        writer.key(responseKey)
+        self.encodedKey = writer.bytes
         self.fieldName = fieldName
         self.nodes = [node]
         self.definition = info?.definition
@@ -38,25 +59,39 @@ final class CollectedField {
         self.returnType = info?.definition.type
         self.namedType = info?.namedType
         self.leafKind = info?.leafKind
+        self.isPlainLeaf =
+            info != nil && info?.introspectionResolver == nil && info?.leafKind != nil
+            && info?.definition.type.isNamedOrNonNullNamed == true
     }
 
-    /// CollectSubfields (spec §6.4.3) for an object of `objectType`, memoized per type.
+    var cachedArguments: ArgumentValues? {
+        get { argumentMemo.withLock { $0 } }
+        set { argumentMemo.withLock { $0 = newValue } }
+    }
+
+    /// CollectSubfields (spec §6.4.3) for an object of `objectType`, memoized per type. Collected
+    /// outside the lock; when two executions race, the first stored list wins and both use it.
     func subfields(for objectType: GraphQLNamedType, in context: ExecutionContext) -> [CollectedField] {
-        if lastSubfieldType === objectType { return lastSubfields }
-        let collected: [CollectedField]
-        if let cached = subfieldsByType[objectType.name] {
-            collected = cached
-        } else {
-            var builder = FieldCollector(context: context, objectType: objectType)
-            for node in nodes {
-                if let selectionSet = node.selectionSet { builder.collect(selectionSet) }
-            }
-            collected = builder.fields
-            subfieldsByType[objectType.name] = collected
+        let known = subfieldMemo.withLock { memo -> [CollectedField]? in
+            if memo.lastType === objectType { return memo.last }
+            guard let cached = memo.byType[objectType.name] else { return nil }
+            memo.lastType = objectType
+            memo.last = cached
+            return cached
         }
-        lastSubfieldType = objectType
-        lastSubfields = collected
-        return collected
+        if let known { return known }
+        var builder = FieldCollector(context: context, objectType: objectType)
+        for node in nodes {
+            if let selectionSet = node.selectionSet { builder.collect(selectionSet) }
+        }
+        let collected = builder.fields
+        return subfieldMemo.withLock { memo in
+            let winner = memo.byType[objectType.name] ?? collected
+            memo.byType[objectType.name] = winner
+            memo.lastType = objectType
+            memo.last = winner
+            return winner
+        }
     }
 
     /// True when every field below this one, for every object type its value may have, resolves
@@ -64,8 +99,11 @@ final class CollectedField {
     /// completed without suspending, which is most of the gateway's work (one async resolver at
     /// the root returns a JSON tree) and all of introspection.
     func isSynchronous(in context: ExecutionContext) -> Bool {
-        if let synchronous { return synchronous }
-        synchronous = false
+        switch synchronous.load(ordering: .relaxed) {
+        case 1: return false
+        case 2: return true
+        default: break
+        }
         var result = true
         if let namedType, namedType.isComposite {
             outer: for typeName in context.schema.possibleTypes(of: namedType.name) {
@@ -77,7 +115,7 @@ final class CollectedField {
                 }
             }
         }
-        synchronous = result
+        synchronous.store(result ? 2 : 1, ordering: .relaxed)
         return result
     }
 }

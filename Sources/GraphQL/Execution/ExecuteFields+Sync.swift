@@ -5,25 +5,30 @@ import JSON
 /// async frames per field.
 extension ExecutionContext {
     func executeFieldsSync(
-        _ fields: [CollectedField], objectType: GraphQLNamedType, parent: ResolvedValue, path: inout [PathComponent]
-    ) throws(NullPropagation) -> JSONValue {
-        var result = JSONObject()
-        result.fields.reserveCapacity(fields.count)
+        _ fields: [CollectedField], objectType: GraphQLNamedType, parent: ResolvedValue, path: inout [PathComponent],
+        out: inout JSONWriter
+    ) throws(NullPropagation) {
+        if case .json(.object(let object)) = parent {
+            return try executeFieldsSync(fields, objectType: objectType, object: object, path: &path, out: &out)
+        }
+        out.beginObject()
         // A JSON parent's members, read in selection order: usually the same order as the
         // object's, so each lookup starts where the previous one matched.
         // Looked up on the first default-resolved field: introspection parents never need it.
         var members: [JSONObject.Field]? = nil
         var hint = 0
         for field in fields {
-            path.append(.key(field.responseKey))
-            defer { path.removeLast() }
             guard let returnType = field.returnType else {
                 if field.fieldName == "__typename" {
-                    result.fields.append((key: field.responseKey, value: .string(objectType.name)))
+                    out.key(encoded: field.encodedKey)
+                    out.string(objectType.name)
                 }
                 continue
             }
-            let value: JSONValue
+            path.append(.key(field.responseKey))
+            defer { path.removeLast() }
+            out.key(encoded: field.encodedKey)
+            let mark = out.mark
             do throws(NullPropagation) {
                 let resolved: ResolvedValue
                 if let introspection = field.introspectionResolver {
@@ -35,14 +40,14 @@ extension ExecutionContext {
                     if members == nil { members = Self.jsonObject(of: parent)?.fields ?? [] }
                     resolved = Self.member(field.fieldName, of: members!, hint: &hint)
                 }
-                value = try completeValueSync(returnType, field: field, parentType: objectType, value: resolved, path: &path)
+                try completeValueSync(returnType, field: field, parentType: objectType, value: resolved, path: &path, out: &out)
             } catch {
                 if returnType.isNonNull { throw error }
-                value = .null
+                out.rollback(to: mark)
+                out.null()
             }
-            result.fields.append((key: field.responseKey, value: value))
         }
-        return .object(result)
+        out.endObject()
     }
 
     /// The default resolver over a JSON object's members (see `defaultResolve`), trying the
@@ -62,11 +67,14 @@ extension ExecutionContext {
 
     /// ExecuteField for a field without a caller's resolver.
     func executeFieldSync(
-        _ field: CollectedField, objectType: GraphQLNamedType, parent: ResolvedValue, path: inout [PathComponent]
-    ) throws(NullPropagation) -> JSONValue? {
+        _ field: CollectedField, objectType: GraphQLNamedType, parent: ResolvedValue, path: inout [PathComponent],
+        out: inout JSONWriter
+    ) throws(NullPropagation) {
         guard let returnType = field.returnType else {
-            return field.fieldName == "__typename" ? JSONValue.string(objectType.name) : Optional<JSONValue>.none
+            out.string(objectType.name)
+            return
         }
+        let mark = out.mark
         do throws(NullPropagation) {
             let resolved: ResolvedValue
             if let introspection = field.introspectionResolver {
@@ -77,25 +85,27 @@ extension ExecutionContext {
             } else {
                 resolved = Self.defaultResolve(parent, field.fieldName)
             }
-            return try completeValueSync(returnType, field: field, parentType: objectType, value: resolved, path: &path)
+            try completeValueSync(returnType, field: field, parentType: objectType, value: resolved, path: &path, out: &out)
         } catch {
             if returnType.isNonNull { throw error }
-            return .null
+            out.rollback(to: mark)
+            out.null()
         }
     }
 
     func completeValueSync(
         _ type: GraphQLType, field: CollectedField, parentType: GraphQLNamedType, value: ResolvedValue,
-        path: inout [PathComponent]
+        path: inout [PathComponent], out: inout JSONWriter
     )
-        throws(NullPropagation) -> JSONValue
+        throws(NullPropagation)
     {
         // Leaves are most fields: a JSON value that is already what the type allows goes
         // straight through.
         if let kind = field.leafKind, type.isNamedOrNonNullNamed, case .json(let json) = value,
             let fast = LeafSerialization.passThrough(json, kind: kind)
         {
-            return fast
+            out.value(fast)
+            return
         }
         var type = type
         var nonNull = false
@@ -110,31 +120,31 @@ extension ExecutionContext {
                     "Cannot return null for non-nullable field \(parentType.name).\(field.fieldName).", at: field, path: path)
                 throw NullPropagation()
             }
-            return .null
+            out.null()
+            return
         default:
             break
         }
         if case .list(let itemType) = type {
             switch value {
             case .list(let items):
-                var result: [JSONValue] = []
-                result.reserveCapacity(items.count)
+                out.beginArray()
                 for index in items.indices {
-                    result.append(
-                        try completeItemSync(
-                            itemType, index: index, field: field, parentType: parentType, value: items[index], path: &path))
+                    try completeItemSync(
+                        itemType, index: index, field: field, parentType: parentType, value: items[index], path: &path,
+                        out: &out)
                 }
-                return .array(result)
+                out.endArray()
+                return
             case .json(.array(let items)):
-                var result: [JSONValue] = []
-                result.reserveCapacity(items.count)
+                out.beginArray()
                 for index in items.indices {
-                    result.append(
-                        try completeItemSync(
-                            itemType, index: index, field: field, parentType: parentType, value: .json(items[index]), path: &path)
-                    )
+                    try completeItemSync(
+                        itemType, index: index, field: field, parentType: parentType, value: .json(items[index]),
+                        path: &path, out: &out)
                 }
-                return .array(result)
+                out.endArray()
+                return
             default:
                 recordError(
                     "Expected Iterable, but did not find one for field '\(parentType.name).\(field.fieldName)'.", at: field,
@@ -149,17 +159,18 @@ extension ExecutionContext {
         switch named.kind {
         case .scalar, .enumeration:
             switch LeafSerialization.serialize(value, kind: field.leafKind ?? .custom, type: named) {
-            case .success(let json): return json
+            case .success(let json): out.value(json)
             case .failure(let message):
                 recordError(message.text, at: field, path: path)
                 throw NullPropagation()
             }
         case .object:
-            return try executeFieldsSync(field.subfields(for: named, in: self), objectType: named, parent: value, path: &path)
+            try executeFieldsSync(
+                field.subfields(for: named, in: self), objectType: named, parent: value, path: &path, out: &out)
         case .interface, .union:
             let objectType = try runtimeType(of: value, abstractType: named, field: field, parentType: parentType, path: path)
-            return try executeFieldsSync(
-                field.subfields(for: objectType, in: self), objectType: objectType, parent: value, path: &path)
+            try executeFieldsSync(
+                field.subfields(for: objectType, in: self), objectType: objectType, parent: value, path: &path, out: &out)
         case .inputObject:
             recordError("Cannot complete value of unexpected output type: '\(named.name)'.", at: field, path: path)
             throw NullPropagation()
@@ -168,17 +179,19 @@ extension ExecutionContext {
 
     private func completeItemSync(
         _ itemType: GraphQLType, index: Int, field: CollectedField, parentType: GraphQLNamedType, value: ResolvedValue,
-        path: inout [PathComponent]
+        path: inout [PathComponent], out: inout JSONWriter
     )
-        throws(NullPropagation) -> JSONValue
+        throws(NullPropagation)
     {
         path.append(.index(index))
         defer { path.removeLast() }
+        let mark = out.mark
         do {
-            return try completeValueSync(itemType, field: field, parentType: parentType, value: value, path: &path)
+            try completeValueSync(itemType, field: field, parentType: parentType, value: value, path: &path, out: &out)
         } catch {
             if itemType.isNonNull { throw error }
-            return .null
+            out.rollback(to: mark)
+            out.null()
         }
     }
 }

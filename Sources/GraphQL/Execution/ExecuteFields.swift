@@ -3,35 +3,39 @@ import JSON
 extension ExecutionContext {
     /// ExecuteSelectionSet (spec §6.3) for collected fields, one after another: the order
     /// mutations require (§6.3.1) and, with no task per field, the cheapest for queries too.
-    /// Response keys keep the order of the selection.
+    /// The object is written to `out` in the order of the selection; a non-null field that
+    /// failed leaves it half written, for the nullable position above to roll back.
     func executeFields(
-        _ fields: [CollectedField], objectType: GraphQLNamedType, parent: ResolvedValue, path: inout [PathComponent]
-    ) async throws(NullPropagation) -> JSONValue {
-        var result = JSONObject()
-        result.fields.reserveCapacity(fields.count)
+        _ fields: [CollectedField], objectType: GraphQLNamedType, parent: ResolvedValue, path: inout [PathComponent],
+        out: inout JSONWriter
+    ) async throws(NullPropagation) {
+        out.beginObject()
         for field in fields {
+            // A field the type does not have (validation rules that out) is left out.
+            guard field.returnType != nil || field.fieldName == "__typename" else { continue }
             path.append(.key(field.responseKey))
             defer { path.removeLast() }
-            let value: JSONValue?
+            out.key(encoded: field.encodedKey)
             if field.resolver == nil, field.isSynchronous(in: self) {
-                value = try executeFieldSync(field, objectType: objectType, parent: parent, path: &path)
+                try executeFieldSync(field, objectType: objectType, parent: parent, path: &path, out: &out)
             } else {
-                value = try await executeField(field, objectType: objectType, parent: parent, path: &path)
+                try await executeField(field, objectType: objectType, parent: parent, path: &path, out: &out)
             }
-            if let value { result.fields.append((key: field.responseKey, value: value)) }
         }
-        return .object(result)
+        out.endObject()
     }
 
     /// ExecuteField (spec §6.4): resolve, then complete; a field error makes the field null, or
-    /// moves the null up when the field is non-null (§6.4.4). Nil for a field the type does not
-    /// have (validation rules that out).
-    func executeField(_ field: CollectedField, objectType: GraphQLNamedType, parent: ResolvedValue, path: inout [PathComponent])
-        async throws(NullPropagation) -> JSONValue?
-    {
+    /// moves the null up when the field is non-null (§6.4.4).
+    func executeField(
+        _ field: CollectedField, objectType: GraphQLNamedType, parent: ResolvedValue, path: inout [PathComponent],
+        out: inout JSONWriter
+    ) async throws(NullPropagation) {
         guard let returnType = field.returnType else {
-            return field.fieldName == "__typename" ? JSONValue.string(objectType.name) : Optional<JSONValue>.none
+            out.string(objectType.name)
+            return
         }
+        let mark = out.mark
         do throws(NullPropagation) {
             let resolved: ResolvedValue
             if let introspection = field.introspectionResolver {
@@ -50,12 +54,15 @@ extension ExecutionContext {
                 resolved = Self.defaultResolve(parent, field.fieldName)
             }
             if field.isSynchronous(in: self) {
-                return try completeValueSync(returnType, field: field, parentType: objectType, value: resolved, path: &path)
+                try completeValueSync(returnType, field: field, parentType: objectType, value: resolved, path: &path, out: &out)
+            } else {
+                try await completeValue(
+                    returnType, field: field, parentType: objectType, value: resolved, path: &path, out: &out)
             }
-            return try await completeValue(returnType, field: field, parentType: objectType, value: resolved, path: &path)
         } catch {
             if returnType.isNonNull { throw error }
-            return .null
+            out.rollback(to: mark)
+            out.null()
         }
     }
 

@@ -27,16 +27,55 @@ public struct Executor: Sendable {
     public func execute(document: Document, operationName: String?, variables: JSONObject?, context: any Sendable) async
         -> ExecutionResult
     {
-        let operation: OperationDefinition
+        let prepared: PreparedOperation
         do {
-            operation = try Self.selectOperation(in: document, named: operationName)
+            prepared = try prepare(document: document, operationName: operationName, sharePlan: false)
         } catch {
             return ExecutionResult(data: nil, errors: [error])
         }
-        let (coercedVariables, variableErrors) = VariableCoercion(schema: schema).coerce(operation.variableDefinitions, variables)
-        guard variableErrors.isEmpty else { return ExecutionResult(data: nil, errors: variableErrors) }
+        return await execute(prepared: prepared, variables: variables, context: context)
+    }
+
+    /// GetOperation (spec §6.1) once, for a document that will be executed many times: keep the
+    /// answer with the document and pass it to `execute(prepared:variables:context:)`.
+    public func prepare(document: Document, operationName: String?) throws(GraphQLError) -> PreparedOperation {
+        try prepare(document: document, operationName: operationName, sharePlan: true)
+    }
+
+    private func prepare(document: Document, operationName: String?, sharePlan: Bool) throws(GraphQLError)
+        -> PreparedOperation
+    {
+        let operation = try Self.selectOperation(in: document, named: operationName)
+        return PreparedOperation(document: document, operation: operation, shared: sharePlan)
+    }
+
+    /// ExecuteRequest (spec §6.1) for a prepared operation; the same answers as
+    /// `execute(document:operationName:variables:context:)`.
+    public func execute(prepared: PreparedOperation, variables: JSONObject?, context: any Sendable) async -> ExecutionResult {
+        let result = await executeSerialized(prepared: prepared, variables: variables, context: context)
+        guard let bytes = result.data else { return ExecutionResult(data: nil, errors: result.errors) }
+        // The executor wrote this text itself: it parses, and back to the same tree.
+        let data = (try? JSON.parse(bytes, limits: Self.resultLimits)) ?? .null
+        return ExecutionResult(data: data, errors: result.errors)
+    }
+
+    private static let resultLimits = JSONLimits(
+        maxDepth: .max, maxBytes: .max, maxStringBytes: .max, maxNumberLength: .max)
+
+    /// ExecuteRequest (spec §6.1) with `data` as compact JSON, written as the fields complete
+    /// instead of built as a tree first: what a server sends on needs no second pass.
+    public func executeSerialized(prepared: PreparedOperation, variables: JSONObject?, context: any Sendable) async
+        -> SerializedExecutionResult
+    {
+        let operation = prepared.operation
+        var coercedVariables: [String: JSONValue] = [:]
+        if !operation.variableDefinitions.isEmpty {
+            let (values, variableErrors) = VariableCoercion(schema: schema).coerce(operation.variableDefinitions, variables)
+            guard variableErrors.isEmpty else { return SerializedExecutionResult(data: nil, errors: variableErrors) }
+            coercedVariables = values
+        }
         guard let rootType = schema.rootType(for: operation.operation) else {
-            return ExecutionResult(
+            return SerializedExecutionResult(
                 data: nil,
                 errors: [
                     GraphQLError(
@@ -44,35 +83,30 @@ public struct Executor: Sendable {
                         locations: [operation.location])
                 ])
         }
-        var fragments: [String: FragmentDefinition] = [:]
-        for case .fragment(let fragment) in document.definitions where fragments[fragment.name.value] == nil {
-            fragments[fragment.name.value] = fragment
-        }
         var cacheKey: String? = nil
-        if operation.operation == .query,
-            IntrospectionResultCache.isIntrospectionOnly(operation.selectionSet, fragments: fragments)
-        {
-            let key = IntrospectionResultCache.key(operation: operation, document: document, variables: coercedVariables)
-            if let data = introspectionResults.result(for: key) { return ExecutionResult(data: data, errors: []) }
+        if prepared.isIntrospectionOnly {
+            let key = prepared.introspectionKey(variables: coercedVariables)
+            if let data = introspectionResults.result(for: key) { return SerializedExecutionResult(data: data, errors: []) }
             cacheKey = key
         }
         let context = ExecutionContext(
-            schema: schema, fieldInfo: fieldInfo, fragments: fragments, variables: coercedVariables,
+            schema: schema, fieldInfo: fieldInfo, fragments: prepared.fragments, variables: coercedVariables,
             userContext: context)
-        var collector = FieldCollector(context: context, objectType: rootType)
-        collector.collect(operation.selectionSet)
-        let data: JSONValue
+        let rootFields = prepared.rootFields(rootType: rootType, context: context)
+        var out = JSONWriter(capacity: prepared.expectedSize)
         var path: [PathComponent] = []
         path.reserveCapacity(16)
         do {
-            data = try await context.executeFields(
-                collector.fields, objectType: rootType, parent: .json(.object(JSONObject())), path: &path)
+            try await context.executeFields(
+                rootFields, objectType: rootType, parent: .json(.object(JSONObject())), path: &path, out: &out)
         } catch {
             // A non-null root field failed: the null reaches the root (spec §6.4.4).
-            data = .null
+            out.removeAll()
+            out.null()
         }
-        if let cacheKey, context.errors.isEmpty { introspectionResults.store(data, for: cacheKey) }
-        return ExecutionResult(data: data, errors: context.errors)
+        prepared.expectedSize = out.bytes.count
+        if let cacheKey, context.errors.isEmpty { introspectionResults.store(out.bytes, for: cacheKey) }
+        return SerializedExecutionResult(data: out.bytes, errors: context.errors)
     }
 
     /// GetOperation (spec §6.1): the operation named `name`, or the only one when `name` is nil.

@@ -3,17 +3,17 @@ import Synchronization
 
 /// Results of introspection-only queries, which depend on nothing but the document and the
 /// variables (the schema never changes): a client asking for the full introspection again gets
-/// the stored `data` instead of another few thousand resolved fields. Bounded, and shared by
+/// the stored `data` (as JSON text) instead of another few thousand resolved fields. Bounded, and shared by
 /// every copy of the `Executor` it was made for.
 final class IntrospectionResultCache: Sendable {
     static let capacity = 64
-    private let results = Mutex<[String: JSONValue]>([:])
+    private let results = Mutex<[String: [UInt8]]>([:])
 
-    func result(for key: String) -> JSONValue? {
+    func result(for key: String) -> [UInt8]? {
         results.withLock { $0[key] }
     }
 
-    func store(_ data: JSONValue, for key: String) {
+    func store(_ data: [UInt8], for key: String) {
         results.withLock { results in
             if results.count >= Self.capacity { results.removeAll(keepingCapacity: true) }
             results[key] = data

@@ -5,9 +5,9 @@ extension ExecutionContext {
     /// `NullPropagation` to the nearest field or list item that may be null.
     func completeValue(
         _ type: GraphQLType, field: CollectedField, parentType: GraphQLNamedType, value: ResolvedValue,
-        path: inout [PathComponent]
+        path: inout [PathComponent], out: inout JSONWriter
     )
-        async throws(NullPropagation) -> JSONValue
+        async throws(NullPropagation)
     {
         var type = type
         var nonNull = false
@@ -22,12 +22,14 @@ extension ExecutionContext {
                     "Cannot return null for non-nullable field \(parentType.name).\(field.fieldName).", at: field, path: path)
                 throw NullPropagation()
             }
-            return .null
+            out.null()
+            return
         default:
             break
         }
         if case .list(let itemType) = type {
-            return try await completeList(itemType, field: field, parentType: parentType, value: value, path: &path)
+            try await completeList(itemType, field: field, parentType: parentType, value: value, path: &path, out: &out)
+            return
         }
         guard let named = field.namedType else {
             recordError("Cannot complete value of unexpected output type: '\(type)'.", at: field, path: path)
@@ -36,17 +38,18 @@ extension ExecutionContext {
         switch named.kind {
         case .scalar, .enumeration:
             switch LeafSerialization.serialize(value, kind: field.leafKind ?? .custom, type: named) {
-            case .success(let json): return json
+            case .success(let json): out.value(json)
             case .failure(let message):
                 recordError(message.text, at: field, path: path)
                 throw NullPropagation()
             }
         case .object:
-            return try await executeFields(field.subfields(for: named, in: self), objectType: named, parent: value, path: &path)
+            try await executeFields(
+                field.subfields(for: named, in: self), objectType: named, parent: value, path: &path, out: &out)
         case .interface, .union:
             let objectType = try runtimeType(of: value, abstractType: named, field: field, parentType: parentType, path: path)
-            return try await executeFields(
-                field.subfields(for: objectType, in: self), objectType: objectType, parent: value, path: &path)
+            try await executeFields(
+                field.subfields(for: objectType, in: self), objectType: objectType, parent: value, path: &path, out: &out)
         case .inputObject:
             recordError("Cannot complete value of unexpected output type: '\(named.name)'.", at: field, path: path)
             throw NullPropagation()
@@ -57,30 +60,26 @@ extension ExecutionContext {
     /// error nulls the item, or the whole list when items are non-null.
     private func completeList(
         _ itemType: GraphQLType, field: CollectedField, parentType: GraphQLNamedType, value: ResolvedValue,
-        path: inout [PathComponent]
+        path: inout [PathComponent], out: inout JSONWriter
     )
-        async throws(NullPropagation) -> JSONValue
+        async throws(NullPropagation)
     {
         switch value {
         case .list(let items):
-            var result: [JSONValue] = []
-            result.reserveCapacity(items.count)
+            out.beginArray()
             for index in items.indices {
-                result.append(
-                    try await completeItem(
-                        itemType, index: index, field: field, parentType: parentType, value: items[index], path: &path))
+                try await completeItem(
+                    itemType, index: index, field: field, parentType: parentType, value: items[index], path: &path, out: &out)
             }
-            return .array(result)
+            out.endArray()
         case .json(.array(let items)):
-            // Lists of leaves are the common case: serialize them without a round trip per item.
-            var result: [JSONValue] = []
-            result.reserveCapacity(items.count)
+            out.beginArray()
             for index in items.indices {
-                result.append(
-                    try await completeItem(
-                        itemType, index: index, field: field, parentType: parentType, value: .json(items[index]), path: &path))
+                try await completeItem(
+                    itemType, index: index, field: field, parentType: parentType, value: .json(items[index]), path: &path,
+                    out: &out)
             }
-            return .array(result)
+            out.endArray()
         default:
             recordError(
                 "Expected Iterable, but did not find one for field '\(parentType.name).\(field.fieldName)'.", at: field,
@@ -91,17 +90,19 @@ extension ExecutionContext {
 
     private func completeItem(
         _ itemType: GraphQLType, index: Int, field: CollectedField, parentType: GraphQLNamedType, value: ResolvedValue,
-        path: inout [PathComponent]
+        path: inout [PathComponent], out: inout JSONWriter
     )
-        async throws(NullPropagation) -> JSONValue
+        async throws(NullPropagation)
     {
         path.append(.index(index))
         defer { path.removeLast() }
+        let mark = out.mark
         do {
-            return try await completeValue(itemType, field: field, parentType: parentType, value: value, path: &path)
+            try await completeValue(itemType, field: field, parentType: parentType, value: value, path: &path, out: &out)
         } catch {
             if itemType.isNonNull { throw error }
-            return .null
+            out.rollback(to: mark)
+            out.null()
         }
     }
 
