@@ -101,10 +101,12 @@ struct EmbeddedBatchQueueFormatTests {
     @Test func groupCommitSharesOneFlushAmongConcurrentWriters() async throws {
         let commit = JournalGroupCommit(durable: 0)
         let tally = CommitTally()
+        // Every writer has appended before anyone waits: on a two-thread pool the tasks may otherwise
+        // run one after another, each its own leader, which says nothing about sharing.
+        let ends = (0..<16).map { _ in tally.written.add(10, ordering: .sequentiallyConsistent).newValue }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<16 {
+            for end in ends {
                 group.addTask {
-                    let end = tally.written.add(10, ordering: .sequentiallyConsistent).newValue
                     try await commit.waitUntilDurable(end) {
                         tally.flushes.add(1, ordering: .relaxed)
                         // A slow disk: others write and wait meanwhile.
