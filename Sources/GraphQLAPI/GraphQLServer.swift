@@ -23,6 +23,11 @@ public struct GraphQLServer: Sendable {
         public var parse = ParseOptions()
 
         public init() {}
+
+        /// The validation limits (spec §4: depth, aliases, cost), the rest at their defaults.
+        public init(maxDepth: Int, maxAliases: Int, maxCost: Int) {
+            query = QueryLimits(maxDepth: maxDepth, maxAliases: maxAliases, maxCost: maxCost)
+        }
     }
 
     let schema: GraphQLSchema

@@ -18,6 +18,9 @@ struct FileConfiguration: Decodable {
         var maxHeaderBytes: Int?
         var maxBodyBytes: Int?
         var grpcMaxMessageBytes: Int?
+        var graphqlMaxDepth: Int?
+        var graphqlMaxAliases: Int?
+        var graphqlMaxCost: Int?
         var dataDir: String?
 
         enum CodingKeys: String, CodingKey {
@@ -33,6 +36,9 @@ struct FileConfiguration: Decodable {
             case maxHeaderBytes = "max_header_bytes"
             case maxBodyBytes = "max_body_bytes"
             case grpcMaxMessageBytes = "grpc_max_message_bytes"
+            case graphqlMaxDepth = "graphql_max_depth"
+            case graphqlMaxAliases = "graphql_max_aliases"
+            case graphqlMaxCost = "graphql_max_cost"
             case dataDir = "data_dir"
         }
     }

@@ -33,6 +33,10 @@ struct GatewaySettings {
     var shutdownTimeout: Double = 10
     var dataDir = "./data"
     var grpcMaxMessageBytes = 4 << 20
+    /// GraphQL validation limits (spec §4); the standard introspection query needs depth 15.
+    var graphQLMaxDepth = 15
+    var graphQLMaxAliases = 30
+    var graphQLMaxCost = 5_000
     var configFile: String?
     var core = CoreConfiguration()
 
@@ -102,6 +106,13 @@ struct GatewaySettings {
         s.grpcMaxMessageBytes = c.grpcMaxMessageBytes ?? f?.grpcMaxMessageBytes ?? s.grpcMaxMessageBytes
         guard s.grpcMaxMessageBytes >= 1024 else {
             throw ConfigurationError(file: where_, key: "server.grpc_max_message_bytes", reason: "must be at least 1024")
+        }
+        s.graphQLMaxDepth = c.graphqlMaxDepth ?? f?.graphqlMaxDepth ?? s.graphQLMaxDepth
+        s.graphQLMaxAliases = c.graphqlMaxAliases ?? f?.graphqlMaxAliases ?? s.graphQLMaxAliases
+        s.graphQLMaxCost = c.graphqlMaxCost ?? f?.graphqlMaxCost ?? s.graphQLMaxCost
+        for (value, key) in [(s.graphQLMaxDepth, "graphql_max_depth"), (s.graphQLMaxAliases, "graphql_max_aliases"),
+                             (s.graphQLMaxCost, "graphql_max_cost")] where value < 1 {
+            throw ConfigurationError(file: where_, key: "server.\(key)", reason: "must be at least 1")
         }
         s.dataDir = c.dataDir ?? env["GATEWAY_DATA_DIR"] ?? f?.dataDir ?? s.dataDir
         s.core = try CoreConfiguration.load(file: file.coreSection, fileName: where_, environment: env.values)

@@ -36,6 +36,10 @@ struct PatternGatewayCommand: ParsableCommand {
     @Option(help: "Largest request head in bytes (default 65536; over it: 431).") var maxHeaderBytes: Int?
     @Option(help: "Largest request body in bytes (default 16777216; over it: 413).") var maxBodyBytes: Int?
     @Option(help: "Largest gRPC message in bytes (default 4194304; over it: RESOURCE_EXHAUSTED).") var grpcMaxMessageBytes: Int?
+    @Option(help: "Deepest GraphQL selection (default 15, what the standard introspection query needs).") var graphqlMaxDepth: Int?
+    @Option(help: "Most aliases in one GraphQL operation (default 30).") var graphqlMaxAliases: Int?
+    @Option(help: "Highest GraphQL operation cost: 1 per field, list fields times their limit argument or 10 (default 5000).")
+    var graphqlMaxCost: Int?
     @Flag(help: "Serve /debug/sleep and /debug/echo (for tests).") var diagnostics = false
 
     func run() throws {
@@ -78,7 +82,10 @@ struct PatternGatewayCommand: ParsableCommand {
         }
         let router = RESTRouter(core: assembly.core, diagnostics: diagnostics, readinessChecks: assembly.readinessChecks)
         let grpc = GRPCServer(core: assembly.core, maxMessageBytes: settings.grpcMaxMessageBytes)
-        let graphQL = GraphQLServer(core: assembly.core)
+        let graphQL = GraphQLServer(
+            core: assembly.core,
+            limits: GraphQLServer.Limits(maxDepth: settings.graphQLMaxDepth, maxAliases: settings.graphQLMaxAliases,
+                                         maxCost: settings.graphQLMaxCost))
         let server: HTTPServer
         let ports: HTTPServer.BoundPorts
         do {

@@ -13,7 +13,7 @@ from pathlib import Path
 import graphql
 import pytest
 
-from services import MODELS, embed, gateway_env, get_json, http, module_gateways, sim  # noqa: F401 (fixtures)
+from services import MODELS, embed, gateway_env, gateways, get_json, http, module_gateways, sim  # noqa: F401 (fixtures)
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "Schema" / "gateway.graphql"
 GQL_RESPONSE = "application/graphql-response+json"
@@ -319,3 +319,17 @@ def test_graphql_over_h2c_on_the_same_port(gw):
     assert r.status == 200 and r.http_version == "2", r
     assert r.headers.get("content-type", "").startswith("application/json"), r.headers
     assert json.loads(r.body) == {"data": {"model": {"vectorSize": MODELS["general"]["size"]}}}
+
+
+def test_limits_are_configurable_by_flag_and_file(sim, gateways):
+    workdir = gateways.workdir()
+    (workdir / "limits.yaml").write_text("server:\n  graphql_max_aliases: 2\n")
+    gw = gateways.start(gateway_env(sim), workdir=workdir,
+                        extra_args=("--graphql-max-depth", "3", "--config", str(workdir / "limits.yaml")))
+    assert ok_data(gql(gw.port, "{ patternStatus { realTime { models } } }"))  # depth 3
+    r = gql(gw.port, "{ patternStatus { circuitBreakers { endpoints { url } } } }")  # depth 4
+    assert r.status == 400 and "depth" in r.json()["errors"][0]["message"], r
+    assert r.json()["errors"][0]["extensions"]["code"] == "invalid_argument"
+    assert ok_data(gql(gw.port, "{ a: __typename b: __typename }"))
+    r = gql(gw.port, "{ a: __typename b: __typename c: __typename }")
+    assert r.status == 400 and "alias" in r.json()["errors"][0]["message"], r
