@@ -14,38 +14,15 @@ extension ExecutionContext {
         out.beginObject()
         // A JSON parent's members, read in selection order: usually the same order as the
         // object's, so each lookup starts where the previous one matched.
-        // Looked up on the first default-resolved field: introspection parents never need it.
         var members: [JSONObject.Field]? = nil
         var hint = 0
         for field in fields {
-            guard let returnType = field.returnType else {
-                if field.fieldName == "__typename" {
-                    out.key(encoded: field.encodedKey)
-                    out.string(objectType.name)
-                }
-                continue
-            }
+            // A field the type does not have (validation rules that out) is left out.
+            guard field.returnType != nil || field.fieldName == "__typename" else { continue }
             path.append(.key(field.responseKey))
             defer { path.removeLast() }
             out.key(encoded: field.encodedKey)
-            let mark = out.mark
-            do throws(NullPropagation) {
-                let resolved: ResolvedValue
-                if let introspection = field.introspectionResolver {
-                    guard let arguments = argumentValues(of: field, parentType: objectType, path: path) else {
-                        throw NullPropagation()
-                    }
-                    resolved = introspection(parent, arguments, schema)
-                } else {
-                    if members == nil { members = Self.jsonObject(of: parent)?.fields ?? [] }
-                    resolved = Self.member(field.fieldName, of: members!, hint: &hint)
-                }
-                try completeValueSync(returnType, field: field, parentType: objectType, value: resolved, path: &path, out: &out)
-            } catch {
-                if returnType.isNonNull { throw error }
-                out.rollback(to: mark)
-                out.null()
-            }
+            try executeFieldSync(field, objectType: objectType, parent: parent, members: &members, hint: &hint, path: &path, out: &out)
         }
         out.endObject()
     }
@@ -65,10 +42,12 @@ extension ExecutionContext {
         return .null
     }
 
-    /// ExecuteField for a field without a caller's resolver.
+    /// ExecuteField for a field without a caller's resolver. `members` is the parent's JSON
+    /// members, looked up on the first default-resolved field (introspection parents never need
+    /// them) and kept for the next field of the same object.
     func executeFieldSync(
-        _ field: CollectedField, objectType: GraphQLNamedType, parent: ResolvedValue, path: inout [PathComponent],
-        out: inout JSONWriter
+        _ field: CollectedField, objectType: GraphQLNamedType, parent: ResolvedValue, members: inout [JSONObject.Field]?,
+        hint: inout Int, path: inout [PathComponent], out: inout JSONWriter
     ) throws(NullPropagation) {
         guard let returnType = field.returnType else {
             out.string(objectType.name)
@@ -83,7 +62,8 @@ extension ExecutionContext {
                 }
                 resolved = introspection(parent, arguments, schema)
             } else {
-                resolved = Self.defaultResolve(parent, field.fieldName)
+                if members == nil { members = Self.jsonObject(of: parent)?.fields ?? [] }
+                resolved = Self.member(field.fieldName, of: members!, hint: &hint)
             }
             try completeValueSync(returnType, field: field, parentType: objectType, value: resolved, path: &path, out: &out)
         } catch {
@@ -107,73 +87,19 @@ extension ExecutionContext {
             out.value(fast)
             return
         }
-        var type = type
-        var nonNull = false
-        if case .nonNull(let inner) = type {
-            nonNull = true
-            type = inner
-        }
-        switch value {
-        case .null, .json(.null):
-            if nonNull {
-                recordError(
-                    "Cannot return null for non-nullable field \(parentType.name).\(field.fieldName).", at: field, path: path)
-                throw NullPropagation()
-            }
-            out.null()
+        switch try completionStep(type, field: field, parentType: parentType, value: value, path: path, out: &out) {
+        case .written:
             return
-        default:
-            break
-        }
-        if case .list(let itemType) = type {
-            switch value {
-            case .list(let items):
-                out.beginArray()
-                for index in items.indices {
-                    try completeItemSync(
-                        itemType, index: index, field: field, parentType: parentType, value: items[index], path: &path,
-                        out: &out)
-                }
-                out.endArray()
-                return
-            case .json(.array(let items)):
-                out.beginArray()
-                for index in items.indices {
-                    try completeItemSync(
-                        itemType, index: index, field: field, parentType: parentType, value: .json(items[index]),
-                        path: &path, out: &out)
-                }
-                out.endArray()
-                return
-            default:
-                recordError(
-                    "Expected Iterable, but did not find one for field '\(parentType.name).\(field.fieldName)'.", at: field,
-                    path: path)
-                throw NullPropagation()
+        case .list(let itemType, let items):
+            out.beginArray()
+            for index in 0..<items.count {
+                try completeItemSync(
+                    itemType, index: index, field: field, parentType: parentType, value: items[index], path: &path, out: &out)
             }
-        }
-        guard let named = field.namedType else {
-            recordError("Cannot complete value of unexpected output type: '\(type)'.", at: field, path: path)
-            throw NullPropagation()
-        }
-        switch named.kind {
-        case .scalar, .enumeration:
-            switch LeafSerialization.serialize(value, kind: field.leafKind ?? .custom, type: named) {
-            case .success(let json): out.value(json)
-            case .failure(let message):
-                recordError(message.text, at: field, path: path)
-                throw NullPropagation()
-            }
-        case .object:
-            try executeFieldsSync(
-                field.subfields(for: named, in: self), objectType: named, parent: value, path: &path, out: &out)
-        case .interface, .union:
-            let objectType = try runtimeType(of: value, abstractType: named, field: field, parentType: parentType, path: path)
+            out.endArray()
+        case .object(let objectType):
             try executeFieldsSync(
                 field.subfields(for: objectType, in: self), objectType: objectType, parent: value, path: &path, out: &out)
-        case .inputObject:
-            recordError("Cannot complete value of unexpected output type: '\(named.name)'.", at: field, path: path)
-            throw NullPropagation()
         }
     }
 

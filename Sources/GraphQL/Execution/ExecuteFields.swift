@@ -10,6 +10,9 @@ extension ExecutionContext {
         out: inout JSONWriter
     ) async throws(NullPropagation) {
         out.beginObject()
+        // The parent's JSON members, shared by the fields that complete synchronously.
+        var members: [JSONObject.Field]? = nil
+        var hint = 0
         for field in fields {
             // A field the type does not have (validation rules that out) is left out.
             guard field.returnType != nil || field.fieldName == "__typename" else { continue }
@@ -17,7 +20,8 @@ extension ExecutionContext {
             defer { path.removeLast() }
             out.key(encoded: field.encodedKey)
             if field.resolver == nil, field.isSynchronous(in: self) {
-                try executeFieldSync(field, objectType: objectType, parent: parent, path: &path, out: &out)
+                try executeFieldSync(
+                    field, objectType: objectType, parent: parent, members: &members, hint: &hint, path: &path, out: &out)
             } else {
                 try await executeField(field, objectType: objectType, parent: parent, path: &path, out: &out)
             }

@@ -1,13 +1,44 @@
 import JSON
 
+/// What is left of CompleteValue (spec §6.4.3) once the parts that never suspend are done: the
+/// items of a list, or the object type whose fields run next. The synchronous and the async
+/// completion share `completionStep` and differ only in how they run these.
+enum CompletionStep {
+    /// Null or a leaf, already written.
+    case written
+    case list(itemType: GraphQLType, items: ListItems)
+    case object(GraphQLNamedType)
+}
+
+/// A list value's items, from a resolver's `.list` or a JSON array, without copying either.
+enum ListItems {
+    case resolved([ResolvedValue])
+    case json([JSONValue])
+
+    var count: Int {
+        switch self {
+        case .resolved(let items): items.count
+        case .json(let items): items.count
+        }
+    }
+
+    subscript(index: Int) -> ResolvedValue {
+        switch self {
+        case .resolved(let items): items[index]
+        case .json(let items): .json(items[index])
+        }
+    }
+}
+
 extension ExecutionContext {
-    /// CompleteValue (spec §6.4.3). Errors are recorded where they happen and thrown as
-    /// `NullPropagation` to the nearest field or list item that may be null.
-    func completeValue(
+    /// CompleteValue (spec §6.4.3) up to where it may suspend: a null checked against non-null,
+    /// a leaf serialized, an abstract type resolved. Errors are recorded where they happen and
+    /// thrown as `NullPropagation` to the nearest field or list item that may be null.
+    func completionStep(
         _ type: GraphQLType, field: CollectedField, parentType: GraphQLNamedType, value: ResolvedValue,
-        path: inout [PathComponent], out: inout JSONWriter
+        path: [PathComponent], out: inout JSONWriter
     )
-        async throws(NullPropagation)
+        throws(NullPropagation) -> CompletionStep
     {
         var type = type
         var nonNull = false
@@ -23,13 +54,20 @@ extension ExecutionContext {
                 throw NullPropagation()
             }
             out.null()
-            return
+            return .written
         default:
             break
         }
         if case .list(let itemType) = type {
-            try await completeList(itemType, field: field, parentType: parentType, value: value, path: &path, out: &out)
-            return
+            switch value {
+            case .list(let items): return .list(itemType: itemType, items: .resolved(items))
+            case .json(.array(let items)): return .list(itemType: itemType, items: .json(items))
+            default:
+                recordError(
+                    "Expected Iterable, but did not find one for field '\(parentType.name).\(field.fieldName)'.", at: field,
+                    path: path)
+                throw NullPropagation()
+            }
         }
         guard let named = field.namedType else {
             recordError("Cannot complete value of unexpected output type: '\(type)'.", at: field, path: path)
@@ -38,56 +76,48 @@ extension ExecutionContext {
         switch named.kind {
         case .scalar, .enumeration:
             switch LeafSerialization.serialize(value, kind: field.leafKind ?? .custom, type: named) {
-            case .success(let json): out.value(json)
+            case .success(let json):
+                out.value(json)
+                return .written
             case .failure(let message):
                 recordError(message.text, at: field, path: path)
                 throw NullPropagation()
             }
         case .object:
-            try await executeFields(
-                field.subfields(for: named, in: self), objectType: named, parent: value, path: &path, out: &out)
+            return .object(named)
         case .interface, .union:
-            let objectType = try runtimeType(of: value, abstractType: named, field: field, parentType: parentType, path: path)
-            try await executeFields(
-                field.subfields(for: objectType, in: self), objectType: objectType, parent: value, path: &path, out: &out)
+            return .object(try runtimeType(of: value, abstractType: named, field: field, parentType: parentType, path: path))
         case .inputObject:
             recordError("Cannot complete value of unexpected output type: '\(named.name)'.", at: field, path: path)
             throw NullPropagation()
         }
     }
 
-    /// CompleteValue for a list type: each item completed at its index of the path; an item
-    /// error nulls the item, or the whole list when items are non-null.
-    private func completeList(
-        _ itemType: GraphQLType, field: CollectedField, parentType: GraphQLNamedType, value: ResolvedValue,
+    /// CompleteValue (spec §6.4.3), for values whose subtree may run async resolvers.
+    func completeValue(
+        _ type: GraphQLType, field: CollectedField, parentType: GraphQLNamedType, value: ResolvedValue,
         path: inout [PathComponent], out: inout JSONWriter
     )
         async throws(NullPropagation)
     {
-        switch value {
-        case .list(let items):
+        switch try completionStep(type, field: field, parentType: parentType, value: value, path: path, out: &out) {
+        case .written:
+            return
+        case .list(let itemType, let items):
             out.beginArray()
-            for index in items.indices {
+            for index in 0..<items.count {
                 try await completeItem(
                     itemType, index: index, field: field, parentType: parentType, value: items[index], path: &path, out: &out)
             }
             out.endArray()
-        case .json(.array(let items)):
-            out.beginArray()
-            for index in items.indices {
-                try await completeItem(
-                    itemType, index: index, field: field, parentType: parentType, value: .json(items[index]), path: &path,
-                    out: &out)
-            }
-            out.endArray()
-        default:
-            recordError(
-                "Expected Iterable, but did not find one for field '\(parentType.name).\(field.fieldName)'.", at: field,
-                path: path)
-            throw NullPropagation()
+        case .object(let objectType):
+            try await executeFields(
+                field.subfields(for: objectType, in: self), objectType: objectType, parent: value, path: &path, out: &out)
         }
     }
 
+    /// A list item at its index of the path: an item error nulls the item, or the whole list
+    /// when items are non-null.
     private func completeItem(
         _ itemType: GraphQLType, index: Int, field: CollectedField, parentType: GraphQLNamedType, value: ResolvedValue,
         path: inout [PathComponent], out: inout JSONWriter
