@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "pattern-gateway", targets: ["PatternGatewayMain"]),
         .executable(name: "pattern-upstream-sim", targets: ["PatternUpstreamSim"]),
+        .executable(name: "pattern-vector-bench", targets: ["PatternVectorBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -94,6 +95,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // The embedded store's exact search timed in process (scripts/bench --suite vectors).
+        .executableTarget(name: "PatternVectorBench", dependencies: ["GatewayCore"]),
 
         // What the test suites share (a recording ResponseWriter, a seeded generator); never part of a product.
         .target(name: "GatewayTestSupport", dependencies: ["GatewayHTTP"], path: "Tests/Support"),

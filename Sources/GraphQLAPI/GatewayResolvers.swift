@@ -75,7 +75,7 @@ enum GatewayResolvers {
     private static func modelValue(_ core: PatternCore, _ m: ModelConfig) async -> JSONValue {
         let status = await core.modelStatus(m)
         let endpoints = core.endpointReports(for: m.name)
-        let points = (try? await core.vectorStore.count(model: m.name)) ?? 0
+        let points = (try? await core.vectorStore.count(collection: m.name)) ?? 0
         return CoreValues.model(m, status: status, endpoints: endpoints, points: points)
     }
 }

@@ -37,7 +37,9 @@ struct CoreAssembly {
             embedded = q
             queue = q
         }
-        let core = PatternCore(configuration: config, pool: pool, cache: cache, queue: queue, metrics: metrics)
+        let store = try makeVectorStore(settings, pool: pool)
+        let core = PatternCore(configuration: config, pool: pool, cache: cache, queue: queue, metrics: metrics,
+                               vectorStore: store)
         let consumer = "\(hostName())-\(getpid())"
         let workers = config.registry.models.filter { $0.pattern != .realTime }.map {
             BatchWorker(model: $0, core: core, consumer: consumer)
@@ -47,6 +49,11 @@ struct CoreAssembly {
             "models": "\(config.registry.names.joined(separator: ","))",
         ])
         return CoreAssembly(core: core, redis: redis, upstream: upstream, workers: workers, embeddedQueue: embedded)
+    }
+
+    /// The embedded store under the data directory, or Qdrant when one is configured.
+    static func makeVectorStore(_ settings: GatewaySettings, pool: UpstreamPool) throws -> any VectorStore {
+        EmbeddedVectorStore()
     }
 
     /// `/ready`: Redis reachable when it is configured.

@@ -23,17 +23,7 @@ enum EmbedBodyDecoder {
                 f.texts = [s]
                 sawText = true
             case "texts":
-                guard try r.next() == .beginArray else { throw GatewayError.invalid("texts must be an array of strings", field: "texts") }
-                var list: [String] = []
-                while true {
-                    let t = try r.next()
-                    if t == .endArray { break }
-                    guard case .string(let s) = t else {
-                        throw GatewayError.invalid("texts[\(list.count)] must be a string", field: "texts[\(list.count)]")
-                    }
-                    list.append(s)
-                }
-                f.texts = list
+                f.texts = try JSONBody.strings(&r, field: "texts")
                 sawTexts = true
             case "urgent":
                 guard case .bool(let b) = try r.next() else { throw GatewayError.invalid("urgent must be true or false", field: "urgent") }

@@ -38,7 +38,8 @@ enum ExternalEncoders {
         return w.bytes
     }
 
-    static func queued(_ q: QueuedEmbedding) -> [UInt8] {
+    /// `ids`: a queued texts ingest also says which points will land.
+    static func queued(_ q: QueuedEmbedding, ids: [String]? = nil) -> [UInt8] {
         var w = JSONWriter()
         w.beginObject()
         w.key("status"); w.string("queued")
@@ -57,6 +58,12 @@ enum ExternalEncoders {
         w.key("batch_size"); w.number(q.itemsCount)
         w.key("queued_at"); w.string(q.queuedAt.rfc3339)
         w.endObject()
+        if let ids {
+            w.key("ids")
+            w.beginArray()
+            for id in ids { w.string(id) }
+            w.endArray()
+        }
         w.endObject()
         return w.bytes
     }

@@ -3,31 +3,83 @@ import JSON
 
 /// Reads an ingest body (spec §3, "Vector patterns") with the pull reader:
 /// `{"vectors": [{"id": "a1", "vector": [...], "payload": {"k": "v"}}, ...]}`, or `vectors` as
-/// plain number arrays `[[...], [...]]` (ids are then generated). Vectors go straight from the
-/// bytes into floats. Lengths are checked against the model by the route, which knows it.
+/// plain number arrays `[[...], [...]]` (ids are then generated), or
+/// `{"texts": [...], "payloads": [{...}], "ids": [...], "urgent": bool, "priority": int}` to embed
+/// through the model's pattern first. Vectors go straight from the bytes into floats. Lengths
+/// are checked against the model by the route, which knows it.
 enum IngestBodyDecoder {
     static let maxDimensions = SearchBodyDecoder.maxDimensions
 
-    static func decode(_ body: [UInt8]) throws(GatewayError) -> [VectorPoint] {
+    enum Body {
+        case points([VectorPoint])
+        case texts(Texts)
+    }
+
+    struct Texts {
+        var texts: [String] = []
+        var payloads: [[String: String]]?
+        var ids: [String]?
+        var urgent: Bool?
+        var priority: Int?
+    }
+
+    static func decode(_ body: [UInt8]) throws(GatewayError) -> Body {
         var points: [VectorPoint]?
-        var sawTexts = false
+        var texts: Texts?
+        var t = Texts()
         try JSONBody.members(body) { key, r in
             switch key {
             case "vectors":
                 points = try vectors(&r)
-            case "texts", "payloads":
-                sawTexts = sawTexts || key == "texts"
-                try r.skipValue()
+            case "texts":
+                t.texts = try JSONBody.strings(&r, field: "texts")
+                texts = t
+            case "payloads":
+                t.payloads = try payloads(&r)
+            case "ids":
+                t.ids = try JSONBody.strings(&r, field: "ids")
+            case "urgent":
+                guard case .bool(let b) = try r.next() else { throw GatewayError.invalid("urgent must be true or false", field: "urgent") }
+                t.urgent = b
+            case "priority":
+                guard case .number(let n) = try r.next(), let i = n.int else {
+                    throw GatewayError.invalid("priority must be an integer", field: "priority")
+                }
+                t.priority = i
             default:
                 try r.skipValue()
             }
         }
-        if sawTexts && points != nil { throw .invalid("send either vectors or texts, not both", field: "texts") }
-        // Issue 6 embeds texts through the model's pattern first; until then say so plainly.
-        if sawTexts { throw .invalid("texts ingest is not available yet; send vectors", field: "texts") }
-        guard let points else { throw .invalid("vectors is required", field: "vectors") }
-        try VectorChecks.pointCount(points.count, field: "vectors")
-        return points
+        switch (points, texts) {
+        case (_?, _?):
+            throw .invalid("send either vectors or texts, not both", field: "texts")
+        case (let points?, nil):
+            try VectorChecks.pointCount(points.count, field: "vectors")
+            return .points(points)
+        case (nil, _?):
+            // Fields may come in any order: take the ones read after "texts" too.
+            guard !t.texts.isEmpty else { throw .invalid("texts must not be empty", field: "texts") }
+            try VectorChecks.pointCount(t.texts.count, field: "texts")
+            return .texts(t)
+        case (nil, nil):
+            throw .invalid("vectors or texts is required", field: "vectors")
+        }
+    }
+
+    /// `[{...}, null, ...]`: one payload object (or null) per text.
+    private static func payloads(_ r: inout JSONReader) throws -> [[String: String]] {
+        guard try r.next() == .beginArray else {
+            throw GatewayError.invalid("payloads must be an array of objects", field: "payloads")
+        }
+        var out: [[String: String]] = []
+        while true {
+            var probe = r
+            if try probe.next() == .endArray {
+                r = probe
+                return out
+            }
+            out.append(try payload(&r, field: "payloads[\(out.count)]"))
+        }
     }
 
     /// Each element is either a number array or a point object. The reader has no peek, but it

@@ -25,6 +25,20 @@ enum JSONBody {
         }
     }
 
+    /// `[ "...", ... ]`, each element named in the error (`texts[3] must be a string`).
+    static func strings(_ r: inout JSONReader, field: String) throws -> [String] {
+        guard try r.next() == .beginArray else { throw GatewayError.invalid("\(field) must be an array of strings", field: field) }
+        var list: [String] = []
+        while true {
+            let t = try r.next()
+            if t == .endArray { return list }
+            guard case .string(let s) = t else {
+                throw GatewayError.invalid("\(field)[\(list.count)] must be a string", field: "\(field)[\(list.count)]")
+            }
+            list.append(s)
+        }
+    }
+
     /// Small bodies read as a tree.
     static func object(_ bytes: [UInt8]) throws(GatewayError) -> JSONObject {
         guard let value = try? JSON.parse(bytes), let o = value.objectValue else {

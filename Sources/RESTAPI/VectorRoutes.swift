@@ -40,15 +40,26 @@ struct VectorRoutes: Sendable {
     private func ingest(model name: String, _ body: [UInt8], _ call: CallContext, _ context: RequestContext) async -> Reply {
         do {
             let model = try core.model(named: name)  // an unknown model is 404 whatever the body says
-            let points = try IngestBodyDecoder.decode(body)
-            // Checked here too so the error names the body's own field (`vectors[3]`) rather
-            // than the core's `points[3].vector`.
-            for (i, p) in points.enumerated() {
-                try VectorChecks.id(p.id, field: "vectors[\(i)].id")
-                try VectorChecks.vector(p.vector, dimensions: model.vectorSize, model: model.name, field: "vectors[\(i)]")
+            switch try IngestBodyDecoder.decode(body) {
+            case .points(let points):
+                // Checked here too so the error names the body's own field (`vectors[3]`) rather
+                // than the core's `points[3].vector`.
+                for (i, p) in points.enumerated() {
+                    try VectorChecks.id(p.id, field: "vectors[\(i)].id")
+                    try VectorChecks.vector(p.vector, dimensions: model.vectorSize, model: model.name, field: "vectors[\(i)]")
+                }
+                let outcome = try await core.ingest(model: name, points: points, context: call)
+                return .json(200, VectorEncoders.ingested(outcome))
+            case .texts(let t):
+                let request = TextIngest(model: name, texts: t.texts, payloads: t.payloads, ids: t.ids,
+                                         urgent: t.urgent, priority: t.priority, context: call)
+                switch try await core.ingestTexts(request) {
+                case .ingested(let outcome):
+                    return .json(200, VectorEncoders.ingested(outcome))
+                case .queued(let queued, let ids):
+                    return .json(202, ExternalEncoders.queued(queued, ids: ids))
+                }
             }
-            let outcome = try await core.ingest(model: name, points: points, context: call)
-            return .json(200, VectorEncoders.ingested(outcome))
         } catch {
             return .error(APIError(error), context)
         }

@@ -94,7 +94,13 @@ struct VectorRoutesTests {
         ("/api/v1/patterns/general/ingest", #"{"vectors":{}}"#, 400, "vectors"),
         ("/api/v1/patterns/general/ingest", #"{"vectors":[]}"#, 400, "vectors"),
         ("/api/v1/patterns/general/ingest", #"{}"#, 400, "vectors"),
-        ("/api/v1/patterns/general/ingest", #"{"texts":["a"]}"#, 400, "texts"),
+        ("/api/v1/patterns/general/ingest", #"{"texts":[]}"#, 400, "texts"),
+        ("/api/v1/patterns/general/ingest", #"{"texts":["a",""]}"#, 400, "texts[1]"),
+        ("/api/v1/patterns/general/ingest", #"{"texts":["a",1]}"#, 400, "texts[1]"),
+        ("/api/v1/patterns/general/ingest", #"{"texts":["a","b"],"payloads":[{}]}"#, 400, "payloads"),
+        ("/api/v1/patterns/general/ingest", #"{"texts":["a"],"payloads":[{"n":1}]}"#, 400, "payloads[0].n"),
+        ("/api/v1/patterns/general/ingest", #"{"texts":["a"],"ids":["x","y"]}"#, 400, "ids"),
+        ("/api/v1/patterns/general/ingest", #"{"texts":["a"],"ids":[""]}"#, 400, "ids[0]"),
         ("/api/v1/patterns/general/ingest", #"{"vectors":[[1,0,0]]"#, 400, "body"),
         ("/api/v1/patterns/general/search", #"{"query_vector":[1,0]}"#, 400, "query_vector"),
         ("/api/v1/patterns/general/search", #"{"query_vector":[1,0,0],"filter":{"k":1}}"#, 400, "filter.k"),
@@ -157,7 +163,7 @@ private struct NoQueue: BatchQueue {
 struct IngestBodyDecoderTests {
     @Test func bothFormsMixedIntegerIDsAndNullPayload() throws {
         let body = #"{"extra":{"x":[1]},"vectors":[ [1, 2.5] , {"payload":null,"vector":[3,4],"id":7,"note":"x"}, {"id":"s","vector":[5,6],"payload":{"k":"v"}} ]}"#
-        let points = try IngestBodyDecoder.decode(Array(body.utf8))
+        let points = try Self.points(body)
         #expect(points == [
             VectorPoint(id: "", vector: [1, 2.5]),
             VectorPoint(id: "7", vector: [3, 4]),
@@ -174,7 +180,25 @@ struct IngestBodyDecoderTests {
             #expect(error.code == .payloadTooLarge && error.details.first?.1 == "vectors")
         }
         let atLimit = "{\"vectors\":[" + Array(repeating: "[1]", count: VectorChecks.maxPoints).joined(separator: ",") + "]}"
-        #expect(try IngestBodyDecoder.decode(Array(atLimit.utf8)).count == VectorChecks.maxPoints)
+        #expect(try Self.points(atLimit).count == VectorChecks.maxPoints)
+    }
+
+    static func points(_ body: String) throws -> [VectorPoint] {
+        guard case .points(let p) = try IngestBodyDecoder.decode(Array(body.utf8)) else {
+            Issue.record("not a vectors body: \(body)")
+            return []
+        }
+        return p
+    }
+
+    @Test func textsWithPayloadsIDsAndUrgencyInAnyOrder() throws {
+        let body = #"{"payloads":[{"k":"v"},null],"texts":["a","b"],"urgent":true,"ids":["i1","i2"],"priority":7}"#
+        guard case .texts(let t) = try IngestBodyDecoder.decode(Array(body.utf8)) else {
+            Issue.record("not a texts body")
+            return
+        }
+        #expect(t.texts == ["a", "b"] && t.ids == ["i1", "i2"] && t.urgent == true && t.priority == 7)
+        #expect(t.payloads == [["k": "v"], [:]])
     }
 
     @Test("bad bodies name their field", arguments: [

@@ -58,9 +58,21 @@ public final class BatchWorker: Sendable {
         do {
             let result = try await core.pool.embed(model: model, texts: texts, requestID: jobs[0].requestID)
             var offset = 0
+            var landingFailed = false
             for job in jobs {
                 let share = Array(result.vectors[offset..<(offset + job.texts.count)])
                 offset += job.texts.count
+                if let target = job.ingest {
+                    // Points first: a crash between the two re-runs the job, and its fixed ids
+                    // make the second landing replace the first.
+                    do throws(GatewayError) {
+                        try await core.landIngest(model: model, target: target, vectors: share)
+                    } catch {
+                        landingFailed = true
+                        await failed(job, reason: "storing the embeddings failed: \(error.message)")
+                        continue
+                    }
+                }
                 try? await core.queue.complete(jobID: job.id, embeddings: share)
                 core.metrics.batchJobs.inc(labels: [model.name, "completed"])
             }
@@ -74,17 +86,20 @@ public final class BatchWorker: Sendable {
                 s.degradedPending = max(0, s.degradedPending - jobs.filter(\.degraded).count)
             }
             await refreshDepth()
-            return true
+            return !landingFailed
         } catch {
-            for job in jobs {
-                let attempts = (await core.queue.record(jobID: job.id))?.attempts ?? 0
-                let retry = attempts + 1 < maxAttempts
-                try? await core.queue.fail(jobID: job.id, reason: error.message, retry: retry)
-                if !retry { core.metrics.batchJobs.inc(labels: [model.name, "failed"]) }
-            }
+            for job in jobs { await failed(job, reason: error.message) }
             await refreshDepth()
             return false
         }
+    }
+
+    /// Back to the queue for another attempt, or failed for good once the attempts are spent.
+    private func failed(_ job: BatchJob, reason: String) async {
+        let attempts = (await core.queue.record(jobID: job.id))?.attempts ?? 0
+        let retry = attempts + 1 < maxAttempts
+        try? await core.queue.fail(jobID: job.id, reason: reason, retry: retry)
+        if !retry { core.metrics.batchJobs.inc(labels: [model.name, "failed"]) }
     }
 
     private func refreshDepth() async {

@@ -9,6 +9,8 @@ public struct EmbedCall: Sendable {
     /// `"batch": true`: queue even on a hybrid model.
     public var batch: Bool
     public var context: CallContext
+    /// A texts ingest: the queued job lands its embeddings in the store (see `ingestTexts`).
+    var ingest: IngestTarget?
 
     public init(model: String, texts: [String], single: Bool, urgent: Bool? = nil, priority: Int? = nil,
                 batch: Bool = false, context: CallContext) {

@@ -176,7 +176,7 @@ extension PatternCore {
         for m in configuration.registry.models {
             let storeOK: Bool
             do {
-                _ = try await vectorStore.count(model: m.name)
+                _ = try await vectorStore.count(collection: m.name)
                 storeOK = true
             } catch {
                 storeOK = false

@@ -34,8 +34,8 @@ extension PatternCore {
             }
             // Invalidate even when the store fails: a remote store may have taken part of the call.
             defer { vectors.invalidate(model.name) }
-            try await vectorStore.upsert(points, into: VectorCollection(model: model))
-            if let n = try? await vectorStore.count(model: model.name) {
+            try await vectorStore.upsert(points, into: VectorCollection(model: model), wait: true)
+            if let n = try? await vectorStore.count(collection: model.name) {
                 vectors.metrics.points[model.name]?.set(Double(n))
             }
             vectorFinished(model, .ingest, context, started: started, outcome: "success")
@@ -109,7 +109,7 @@ extension PatternCore {
         return v
     }
 
-    private func vectorFinished(_ model: ModelConfig, _ op: VectorOperation, _ context: CallContext,
+    func vectorFinished(_ model: ModelConfig, _ op: VectorOperation, _ context: CallContext,
                                 started: GatewayInstant, outcome: String) {
         let took = clock.now() - started
         vectors.stats[model.name]?.operation(op).finished(success: outcome == "success", after: took)

@@ -149,7 +149,7 @@ public final class PatternCore: Sendable {
         let now = wall.wallTime()
         let job = BatchJob(id: BatchID.make(model: model.name, at: now), model: model.name, texts: call.texts,
                            pattern: model.pattern, urgent: urgent, degraded: degraded, queuedAt: now,
-                           requestID: call.context.requestID)
+                           requestID: call.context.requestID, ingest: call.ingest)
         let position = try await queue.enqueue(job)
         if degraded { stats[model.name]?.update { $0.degradedPending += 1 } }
         metrics.queueDepth.set(Double(await queue.counts(model: model.name).pending), labels: [model.name])

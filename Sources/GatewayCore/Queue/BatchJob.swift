@@ -12,9 +12,12 @@ public struct BatchJob: Sendable, Equatable {
     public var degraded: Bool
     public var queuedAt: UnixTime
     public var requestID: String
+    /// Set for a texts ingest: the embeddings become points of the model's collection before
+    /// the job counts as completed.
+    public var ingest: IngestTarget?
 
     public init(id: String, model: String, texts: [String], pattern: IntegrationPattern, urgent: Bool = false,
-                degraded: Bool = false, queuedAt: UnixTime, requestID: String) {
+                degraded: Bool = false, queuedAt: UnixTime, requestID: String, ingest: IngestTarget? = nil) {
         self.id = id
         self.model = model
         self.texts = texts
@@ -23,6 +26,19 @@ public struct BatchJob: Sendable, Equatable {
         self.degraded = degraded
         self.queuedAt = queuedAt
         self.requestID = requestID
+        self.ingest = ingest
+    }
+}
+
+/// Where a texts ingest's embeddings go: one id and one payload per text, fixed at acceptance so
+/// a job re-run after a crash replaces its own points instead of adding copies.
+public struct IngestTarget: Sendable, Equatable {
+    public var ids: [String]
+    public var payloads: [[String: String]]
+
+    public init(ids: [String], payloads: [[String: String]]) {
+        self.ids = ids
+        self.payloads = payloads
     }
 }
 

@@ -14,7 +14,7 @@ public final class EmbeddedVectorStore: VectorStore {
 
     public init() {}
 
-    public func upsert(_ points: [VectorPoint], into collection: VectorCollection) throws(GatewayError) {
+    public func upsert(_ points: [VectorPoint], into collection: VectorCollection, wait: Bool = true) throws(GatewayError) {
         var unit: [[Float]] = []
         unit.reserveCapacity(points.count)
         for (i, p) in points.enumerated() {
@@ -57,9 +57,23 @@ public final class EmbeddedVectorStore: VectorStore {
         return await Task.detached(operation: scan).value
     }
 
-    public func count(model: String) -> Int {
-        collections.withLock { $0[model]?.count ?? 0 }
+    public func count(collection: String) -> Int {
+        collections.withLock { $0[collection]?.count ?? 0 }
     }
+
+    public func delete(ids: [String], from collection: VectorCollection) throws(GatewayError) {
+        fatalError("not yet")
+    }
+
+    public func dropCollection(_ name: String) throws(GatewayError) {
+        _ = collections.withLock { $0.removeValue(forKey: name) }
+    }
+
+    public func memoryBytes(collection: String) -> Int? {
+        collections.withLock { c in c[collection].map { $0.rows.count * 4 } ?? 0 }
+    }
+
+    public func isReachable() async -> Bool { true }
 
     /// Every collection's name and size, for status pages and tests.
     public var counts: [String: Int] {

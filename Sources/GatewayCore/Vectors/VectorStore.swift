@@ -1,19 +1,36 @@
-/// Where points live: the embedded store today, Qdrant (over its REST API) later. Async and
-/// typed-throwing so a networked store fits the same calls; the core validates input before it
-/// gets here, and the store checks dimensions again because it owns the collection's shape.
+/// Where points live: the embedded store (in process, persisted under the data directory) or
+/// Qdrant over its REST API. Async and typed-throwing so a networked store fits the same calls;
+/// the core validates input before it gets here, and the store checks dimensions again because
+/// it owns the collection's shape. Collections are named after their model (canonical name),
+/// plus scratch collections the all-models self-test creates and drops.
 public protocol VectorStore: Sendable {
     /// "embedded" or "qdrant", for `GET /api/v1/patterns/status`.
     var kind: String { get }
 
     /// Inserts the points, replacing any with the same id (the last of equal ids in one call
-    /// wins). Ids must not be empty: the core generates the missing ones.
-    func upsert(_ points: [VectorPoint], into collection: VectorCollection) async throws(GatewayError)
+    /// wins). Ids must not be empty: the core generates the missing ones. `wait`: answer only
+    /// once the points are durable and searchable (real-time ingests); a batch landing its
+    /// points may pass false (Qdrant then acknowledges before indexing).
+    func upsert(_ points: [VectorPoint], into collection: VectorCollection, wait: Bool) async throws(GatewayError)
 
     /// The best `limit` points by cosine similarity, highest first, equal scores by id.
     func search(_ request: StoreSearch, in collection: VectorCollection) async throws(GatewayError) -> [ScoredPoint]
 
-    /// Points stored for the model (0 when it has no collection yet).
-    func count(model: String) async throws(GatewayError) -> Int
+    /// Points stored in the collection (0 when it does not exist yet).
+    func count(collection: String) async throws(GatewayError) -> Int
+
+    /// Removes the points with these ids; unknown ids are no error.
+    func delete(ids: [String], from collection: VectorCollection) async throws(GatewayError)
+
+    /// Removes a whole collection and its points; an unknown name is no error.
+    func dropCollection(_ name: String) async throws(GatewayError)
+
+    /// Bytes this process holds for the collection (vectors, ids, payloads), or nil when the
+    /// points live elsewhere (Qdrant).
+    func memoryBytes(collection: String) -> Int?
+
+    /// Whether the store can serve calls now (`/ready`, `patterns/health`).
+    func isReachable() async -> Bool
 }
 
 /// A model's collection as the store needs to know it: everything Qdrant's

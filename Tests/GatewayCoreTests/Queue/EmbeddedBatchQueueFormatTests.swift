@@ -30,6 +30,8 @@ struct EmbeddedBatchQueueFormatTests {
 
     @Test func everyRecordKindRoundTrips() throws {
         let job = EmbeddedQueueFixture.job(6, texts: 3)
+        var ingestJob = EmbeddedQueueFixture.job(7, texts: 3)
+        ingestJob.ingest = IngestTarget(ids: ["p1", "ç", "p3"], payloads: [["k": "v", "a": ""], [:], ["z": "🙂"]])
         let at = UnixTime(nanosecondsSinceEpoch: -1_234_567)  // negative on purpose
         let floats: [[Float]] = [[0, -0.0, .infinity, -.greatestFiniteMagnitude], [.leastNonzeroMagnitude, 1, 2, 3], []]
         let records: [JournalRecord] = [
@@ -44,10 +46,15 @@ struct EmbeddedBatchQueueFormatTests {
             .snapshot(BatchRecord(job: job, state: .completed, attempts: 2, completedItems: 3, embeddings: floats,
                                   completedAt: at)),
             .snapshot(BatchRecord(job: job, state: .failed, attempts: 5, error: "gave up", completedAt: at)),
+            .accepted(ingestJob),
+            .snapshot(BatchRecord(job: ingestJob, state: .completed, attempts: 1, completedItems: 3, embeddings: floats,
+                                  completedAt: at)),
         ]
         for record in records {
             #expect(try JournalRecord.decode(record.encoded()) == record)
         }
+        // A job without an ingest target keeps the kinds journals had before texts ingest.
+        #expect(JournalRecord.accepted(job).encoded().first == 1 && JournalRecord.accepted(ingestJob).encoded().first == 7)
         // Exact float bits, including the sign of zero.
         if case .completed(_, let back, _, _) = try JournalRecord.decode(records[3].encoded()) {
             #expect(back[0][1].sign == .minus)

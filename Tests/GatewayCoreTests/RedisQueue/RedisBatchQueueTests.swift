@@ -19,6 +19,10 @@ import Testing
             #expect(await queue.counts(model: "imp") == QueueCounts(pending: 1))
             #expect(await queue.counts(model: "phi3") == QueueCounts())
             #expect(await queue.record(jobID: first.id) == BatchRecord(job: first))
+            var ingest = F.job("e", texts: 2)
+            ingest.ingest = IngestTarget(ids: ["p1", "p\"2"], payloads: [["k": "v"], [:]])
+            #expect(try await queue.enqueue(ingest) == 4)
+            #expect(await queue.record(jobID: ingest.id) == BatchRecord(job: ingest))
             #expect(await queue.record(jobID: "batch_mixtral_20250715_143000_nothere") == nil)
         }
     }

@@ -58,13 +58,13 @@ struct EmbeddedVectorStoreTests {
     @Test func reingestingAnIDReplacesIt() async throws {
         let store = try seeded()
         try store.upsert([VectorPoint(id: "d", vector: [1, 0.5, 0], payload: ["v": "2"])], into: c3)
-        #expect(store.count(model: "m") == 4)
+        #expect(store.count(collection: "m") == 4)
         let r = try await search(store, [1, 0.5, 0], limit: 1)
         #expect(r.map(\.id) == ["d"] && r[0].payload == ["v": "2"])
         #expect(abs(r[0].score - 1) < 1e-6)
         // Equal ids in one call: the last wins.
         try store.upsert([VectorPoint(id: "e", vector: [0, 0, 1]), VectorPoint(id: "e", vector: [0, 1, 0])], into: c3)
-        #expect(store.count(model: "m") == 5)
+        #expect(store.count(collection: "m") == 5)
         #expect(try await search(store, [0, 1, 0], limit: 1).map(\.id) == ["e"])
     }
 
@@ -89,7 +89,7 @@ struct EmbeddedVectorStoreTests {
             #expect(error.code == .invalidArgument)
             #expect(error.details.first?.1 == field, "\(error)")
         }
-        #expect(store.count(model: "m") == 0, "a rejected call stores nothing")
+        #expect(store.count(collection: "m") == 0, "a rejected call stores nothing")
     }
 
     @Test func dimensionErrors() async throws {
@@ -100,7 +100,7 @@ struct EmbeddedVectorStoreTests {
         let wider = VectorCollection(name: "m", dimensions: 4)
         #expect(throws: GatewayError.self) { try store.upsert([VectorPoint(id: "z", vector: [1, 0, 0, 0])], into: wider) }
         await #expect(throws: GatewayError.self) { _ = try await search(store, [1, 0, 0, 0], in: wider) }
-        #expect(store.count(model: "m") == 4)
+        #expect(store.count(collection: "m") == 4)
         do {
             try store.upsert([VectorPoint(id: "", vector: [1, 0, 0])], into: c3)
             Issue.record("an empty id reached the store")
@@ -116,7 +116,7 @@ struct EmbeddedVectorStoreTests {
         #expect(store.counts == ["m": 4, "n": 1])
         #expect(try await search(store, [1, 0], in: other).map(\.id) == ["a"])
         #expect(try await search(store, [1, 0], in: VectorCollection(name: "empty", dimensions: 2)).isEmpty)
-        #expect(store.count(model: "empty") == 0)
+        #expect(store.count(collection: "empty") == 0)
     }
 
     @Test("top-k equals a full sort on random data")
@@ -179,7 +179,7 @@ struct EmbeddedVectorStoreTests {
             }
             try await group.waitForAll()
         }
-        #expect(store.count(model: "cc") == 8 * 25 * 4 + 10)
+        #expect(store.count(collection: "cc") == 8 * 25 * 4 + 10)
         let all = try await store.search(StoreSearch(vector: [1, 1, 1, 1, 1, 1, 1, 1], limit: 1000), in: c)
         #expect(all.count == 810)
         #expect(Set(all.map(\.id)).count == 810)

@@ -8,7 +8,7 @@ struct PatternCoreVectorTests {
     init() throws { client = try UpstreamClient() }
 
     /// The nine models at `url`, every one with 4 dimensions (the fake answers [i, i+1, i+2, i+3]).
-    private func core(url: String, cacheTTL: Int? = nil, queue: MemoryBatchQueue = MemoryBatchQueue()) -> PatternCore {
+    func core(url: String, cacheTTL: Int? = nil, queue: MemoryBatchQueue = MemoryBatchQueue()) -> PatternCore {
         let models = ModelRegistry.defaults.map { m -> ModelConfig in
             var m = m
             m.endpoints = [url]
@@ -24,9 +24,9 @@ struct PatternCoreVectorTests {
         return PatternCore(configuration: c, pool: pool, cache: EmbeddingCache(), queue: queue, metrics: metrics)
     }
 
-    private let ctx = CallContext(requestID: "t", protocolName: "rest")
+    let ctx = CallContext(requestID: "t", protocolName: "rest")
 
-    private func seed(_ core: PatternCore, _ model: String = "general") async throws -> IngestOutcome {
+    func seed(_ core: PatternCore, _ model: String = "general") async throws -> IngestOutcome {
         try await core.ingest(model: model, points: [
             VectorPoint(id: "near", vector: [0, 1, 2, 3], payload: ["lang": "en"]),
             VectorPoint(id: "mid", vector: [1, 1, 1, 1], payload: ["lang": "de"]),
@@ -35,7 +35,7 @@ struct PatternCoreVectorTests {
     }
 
     /// Runs `body` and checks it fails with `code`, naming `field` when one is given.
-    private func expectError(_ code: ErrorCode, field: String? = nil, _ what: String,
+    func expectError(_ code: ErrorCode, field: String? = nil, _ what: String,
                              _ body: () async throws -> Void) async {
         do {
             try await body()
@@ -88,7 +88,7 @@ struct PatternCoreVectorTests {
             #expect(groups == [8, 4, 4, 4, 12] && id.dropFirst(14).first == "4", "\(id)")
         }
         #expect(out.ids[0] != out.ids[2])
-        #expect(try await core.vectorStore.count(model: "general") == 3)
+        #expect(try await core.vectorStore.count(collection: "general") == 3)
     }
 
     @Test func textQueryIsEmbeddedNowEvenForABulkOnlyModel() async throws {
@@ -177,7 +177,7 @@ struct PatternCoreVectorTests {
         } catch {
             #expect(error.message.contains("4") && error.details.contains { $0 == ("expected_size", "4") })
         }
-        #expect(try await core.vectorStore.count(model: "general") == 3, "failed ingests stored nothing")
+        #expect(try await core.vectorStore.count(collection: "general") == 3, "failed ingests stored nothing")
     }
 
     @Test func countersForMetricsPages() async throws {

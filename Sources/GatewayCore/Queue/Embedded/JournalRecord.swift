@@ -15,15 +15,17 @@ enum JournalRecord: Equatable {
     /// A job's whole current record: what compaction writes, one per live job.
     case snapshot(BatchRecord)
 
+    /// `acceptedIngest` and `snapshotIngest` are `accepted` and `snapshot` of a job that carries
+    /// an ingest target; separate kinds so journals written before texts ingest still decode.
     private enum Kind: UInt8 {
-        case accepted = 1, claimed, completed, failed, purged, snapshot
+        case accepted = 1, claimed, completed, failed, purged, snapshot, acceptedIngest, snapshotIngest
     }
 
     func encoded() -> [UInt8] {
         var w = JournalByteWriter(capacity: 128)
         switch self {
         case .accepted(let job):
-            w.u8(Kind.accepted.rawValue)
+            w.u8(job.ingest == nil ? Kind.accepted.rawValue : Kind.acceptedIngest.rawValue)
             Self.write(job, to: &w)
         case .claimed(let ids, let consumer):
             w.u8(Kind.claimed.rawValue)
@@ -46,7 +48,7 @@ enum JournalRecord: Equatable {
             w.u8(Kind.purged.rawValue)
             w.string(id)
         case .snapshot(let r):
-            w.u8(Kind.snapshot.rawValue)
+            w.u8(r.job.ingest == nil ? Kind.snapshot.rawValue : Kind.snapshotIngest.rawValue)
             Self.write(r.job, to: &w)
             w.u8(Self.stateCodes[r.state]!)
             w.count(r.attempts)
@@ -67,8 +69,8 @@ enum JournalRecord: Equatable {
         guard let kind = Kind(rawValue: code) else { throw JournalDecodeError(reason: "unknown record kind \(code)") }
         let record: JournalRecord
         switch kind {
-        case .accepted:
-            record = .accepted(try readJob(&r))
+        case .accepted, .acceptedIngest:
+            record = .accepted(try readJob(&r, withIngest: kind == .acceptedIngest))
         case .claimed:
             let consumer = try r.string()
             record = .claimed(ids: try r.strings(), consumer: consumer)
@@ -85,8 +87,8 @@ enum JournalRecord: Equatable {
             record = .failed(id: id, reason: try r.string(), retry: retry, attempts: attempts, at: at)
         case .purged:
             record = .purged(id: try r.string())
-        case .snapshot:
-            record = .snapshot(try readSnapshot(&r))
+        case .snapshot, .snapshotIngest:
+            record = .snapshot(try readSnapshot(&r, withIngest: kind == .snapshotIngest))
         }
         guard r.isAtEnd else { throw JournalDecodeError(reason: "\(payload.count - r.offset) bytes after the record") }
         return record
@@ -105,9 +107,18 @@ enum JournalRecord: Equatable {
         w.i64(job.queuedAt.nanosecondsSinceEpoch)
         w.string(job.requestID)
         w.strings(job.texts)
+        if let target = job.ingest {
+            w.strings(target.ids)
+            w.count(target.payloads.count)
+            for payload in target.payloads {
+                let pairs = payload.sorted { $0.key < $1.key }
+                w.strings(pairs.map(\.key))
+                w.strings(pairs.map(\.value))
+            }
+        }
     }
 
-    private static func readJob(_ r: inout JournalByteReader) throws(JournalDecodeError) -> BatchJob {
+    private static func readJob(_ r: inout JournalByteReader, withIngest: Bool) throws(JournalDecodeError) -> BatchJob {
         let id = try r.string()
         let model = try r.string()
         let patternName = try r.string()
@@ -118,8 +129,25 @@ enum JournalRecord: Equatable {
         let degraded = try r.bool()
         let queuedAt = UnixTime(nanosecondsSinceEpoch: try r.i64())
         let requestID = try r.string()
-        return BatchJob(id: id, model: model, texts: try r.strings(), pattern: pattern, urgent: urgent,
-                        degraded: degraded, queuedAt: queuedAt, requestID: requestID)
+        var job = BatchJob(id: id, model: model, texts: try r.strings(), pattern: pattern, urgent: urgent,
+                           degraded: degraded, queuedAt: queuedAt, requestID: requestID)
+        if withIngest {
+            let ids = try r.strings()
+            let n = try r.count()
+            var payloads: [[String: String]] = []
+            payloads.reserveCapacity(min(n, 1 << 16))
+            for _ in 0..<n {
+                let keys = try r.strings()
+                let values = try r.strings()
+                guard keys.count == values.count else { throw JournalDecodeError(reason: "payload keys and values differ in count") }
+                payloads.append(Dictionary(zip(keys, values), uniquingKeysWith: { _, last in last }))
+            }
+            guard ids.count == job.texts.count, payloads.count == job.texts.count else {
+                throw JournalDecodeError(reason: "ingest target does not match the job's texts")
+            }
+            job.ingest = IngestTarget(ids: ids, payloads: payloads)
+        }
+        return job
     }
 
     private static func write(_ embeddings: [[Float]], to w: inout JournalByteWriter) {
@@ -135,8 +163,8 @@ enum JournalRecord: Equatable {
         return rows
     }
 
-    private static func readSnapshot(_ r: inout JournalByteReader) throws(JournalDecodeError) -> BatchRecord {
-        let job = try readJob(&r)
+    private static func readSnapshot(_ r: inout JournalByteReader, withIngest: Bool) throws(JournalDecodeError) -> BatchRecord {
+        let job = try readJob(&r, withIngest: withIngest)
         let code = try r.u8()
         guard let state = stateCodes.first(where: { $0.value == code })?.key else {
             throw JournalDecodeError(reason: "unknown job state \(code)")

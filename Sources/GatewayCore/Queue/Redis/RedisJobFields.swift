@@ -7,7 +7,7 @@ import Redis
 /// ("1"/"0"), queued_at_ns, request_id — written once at enqueue; state, attempts, entry (its
 /// live stream entry id) and consumer (while processing) — kept by the scripts; completed_items,
 /// embeddings (a blob: u32 count, u32 dimension, then little-endian floats), error, and
-/// completed_at_ns once finished. Times are nanoseconds, so a job reads back equal to the one
+/// completed_at_ns once finished; ingest_ids and ingest_payloads (JSON arrays) for a texts ingest. Times are nanoseconds, so a job reads back equal to the one
 /// accepted.
 enum RedisJobFields {
     /// The fields `enqueue` writes, as HSET name/value arguments (the script adds the rest).
@@ -22,7 +22,7 @@ enum RedisJobFields {
             ("degraded", job.degraded ? [0x31] : [0x30]),
             ("queued_at_ns", Array(String(job.queuedAt.nanosecondsSinceEpoch).utf8)),
             ("request_id", Array(job.requestID.utf8)),
-        ]
+        ] + ingestPairs(job.ingest)
         return pairs.flatMap { [Array($0.0.utf8), $0.1] }
     }
 
@@ -42,9 +42,14 @@ enum RedisJobFields {
               let queuedAt = int("queued_at_ns"), let requestID = text("request_id"),
               let state = text("state").flatMap(BatchState.init(rawValue:)), let attempts = int("attempts")
         else { return nil }
-        let job = BatchJob(id: id, model: model, texts: texts, pattern: pattern, urgent: text("urgent") == "1",
+        var job = BatchJob(id: id, model: model, texts: texts, pattern: pattern, urgent: text("urgent") == "1",
                            degraded: text("degraded") == "1", queuedAt: UnixTime(nanosecondsSinceEpoch: queuedAt),
                            requestID: requestID)
+        if let idBytes = fields["ingest_ids"] {
+            guard let target = decodeIngest(ids: idBytes, payloads: fields["ingest_payloads"]),
+                  target.ids.count == texts.count else { return nil }
+            job.ingest = target
+        }
         var record = BatchRecord(job: job, state: state, attempts: Int(attempts),
                                  completedItems: Int(int("completed_items") ?? 0), error: text("error"),
                                  completedAt: int("completed_at_ns").map(UnixTime.init(nanosecondsSinceEpoch:)))
@@ -54,6 +59,31 @@ enum RedisJobFields {
             record.embeddings = embeddings
         }
         return record
+    }
+
+    private static func ingestPairs(_ target: IngestTarget?) -> [(String, [UInt8])] {
+        guard let target else { return [] }
+        let ids = JSON.serialize(.array(target.ids.map { .string($0) }))
+        let payloads = JSON.serialize(.array(target.payloads.map { payload in
+            .object(JSONObject(payload.sorted { $0.key < $1.key }.map { (key: $0.key, value: JSONValue.string($0.value)) }))
+        }))
+        return [("ingest_ids", ids), ("ingest_payloads", payloads)]
+    }
+
+    private static func decodeIngest(ids: [UInt8], payloads: [UInt8]?) -> IngestTarget? {
+        guard let ids = decodeTexts(ids), let payloads, let values = (try? JSON.parse(payloads))?.arrayValue,
+              values.count == ids.count else { return nil }
+        var out: [[String: String]] = []
+        for value in values {
+            guard let object = value.objectValue else { return nil }
+            var payload: [String: String] = [:]
+            for (k, v) in object.fields {
+                guard let s = v.stringValue else { return nil }
+                payload[k] = s
+            }
+            out.append(payload)
+        }
+        return IngestTarget(ids: ids, payloads: out)
     }
 
     private static func decodeTexts(_ bytes: [UInt8]) -> [String]? {

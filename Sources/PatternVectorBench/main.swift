@@ -1,0 +1,2 @@
+// Filled in by the vectors benchmark work.
+print("pattern-vector-bench: not built yet")
