@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "Upstream", dependencies: ["CCurl"]),
         // The shared core: model registry, pattern routing, breakers, retries, cache, batch
         // queue, metrics. Every front-end calls it; it knows nothing of HTTP.
-        .target(name: "GatewayCore", dependencies: ["JSON", "Upstream", "Redis"]),
+        .target(name: "GatewayCore", dependencies: ["JSON", "Upstream", "Redis", "CLinux"]),
         // OpenSSL behind memory BIOs: ciphertext in, plaintext out; no I/O.
         .target(name: "TLS", dependencies: ["COpenSSL"]),
         // Sockets, epoll loops, the protocol sniff and the HTTP/2 session (nghttp2): where bytes

@@ -38,8 +38,10 @@ struct CoreAssembly {
             queue = q
         }
         let store = try makeVectorStore(settings, pool: pool)
+        // Instances share search invalidation only when they share the points (Qdrant) and a Redis.
+        let generations = store.kind == "qdrant" ? redis.map { RedisSearchGenerations(client: $0) } : nil
         let core = PatternCore(configuration: config, pool: pool, cache: cache, queue: queue, metrics: metrics,
-                               vectorStore: store)
+                               vectorStore: store, searchGenerations: generations)
         let consumer = "\(hostName())-\(getpid())"
         let workers = config.registry.models.filter { $0.pattern != .realTime }.map {
             BatchWorker(model: $0, core: core, consumer: consumer)
@@ -47,19 +49,38 @@ struct CoreAssembly {
         logger.info("core ready", metadata: [
             "queue": "\(redis == nil ? "embedded" : "redis")", "cache": "\(redis == nil ? "local" : "local+redis")",
             "models": "\(config.registry.names.joined(separator: ","))",
+            "vector_store": "\(store.kind)\((store as? QdrantVectorStore).map { " at \($0.url)" } ?? "")",
         ])
         return CoreAssembly(core: core, redis: redis, upstream: upstream, workers: workers, embeddedQueue: embedded)
     }
 
     /// The embedded store under the data directory, or Qdrant when one is configured.
     static func makeVectorStore(_ settings: GatewaySettings, pool: UpstreamPool) throws -> any VectorStore {
-        EmbeddedVectorStore()
+        if settings.core.vectorStore == .qdrant { return try makeQdrantStore(settings.core, pool: pool) }
+        return try EmbeddedVectorStore(directory: settings.dataDir + "/vectors")
     }
 
-    /// `/ready`: Redis reachable when it is configured.
+    /// Each store call gets the longest model deadline (REAL_TIME_TIMEOUT unless models differ),
+    /// retries included: an ingest or search waits on the store as a request waits on its model.
+    private static func makeQdrantStore(_ config: CoreConfiguration, pool: UpstreamPool) throws -> QdrantVectorStore {
+        let seconds = config.registry.models.map(\.timeout).max() ?? 30
+        guard let store = QdrantVectorStore(pool: pool, apiKey: config.qdrantAPIKey,
+                                            timeout: .milliseconds(Int64(seconds * 1000))) else {
+            throw ConfigurationError(file: "configuration", key: "vector_store", reason: "qdrant needs a URL")
+        }
+        return store
+    }
+
+    /// `/ready`: Redis reachable when it is configured, and the vector store.
     var readinessChecks: [@Sendable () async -> (name: String, problem: String?)] {
-        guard let redis else { return [] }
-        return [{ await redis.ping() ? ("redis", nil) : ("redis", "not reachable; serving from the local cache") }]
+        let store = core.vectorStore
+        var checks: [@Sendable () async -> (name: String, problem: String?)] = [
+            { await store.isReachable() ? ("vector_store", nil) : ("vector_store", "\(store.kind) store not reachable") },
+        ]
+        if let redis {
+            checks.append { await redis.ping() ? ("redis", nil) : ("redis", "not reachable; serving from the local cache") }
+        }
+        return checks
     }
 
     private static func hostName() -> String {

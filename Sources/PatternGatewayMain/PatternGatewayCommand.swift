@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ArgumentParser
 import CLinux
+import GatewayCore
 import GatewayHTTP
 import GRPCAPI
 import GraphQLAPI
@@ -120,6 +121,7 @@ struct PatternGatewayCommand: ParsableCommand {
         // claimed again then.
         for t in workerTasks { t.cancel() }
         assembly.embeddedQueue?.close()
+        (assembly.core.vectorStore as? EmbeddedVectorStore)?.close()
         assembly.upstream.shutdown()
         assembly.redis?.shutdown()
         logger.info("stopped")

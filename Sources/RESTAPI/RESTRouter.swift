@@ -8,6 +8,7 @@ public struct RESTRouter: Sendable {
     private let external: ExternalRoutes?
     private let operations: OperationsRoutes?
     private let vectors: VectorRoutes?
+    private let patterns: PatternRoutes?
 
     /// `diagnostics` turns on the `/debug/...` routes the live tests use. Without a core only
     /// `/health` (and the diagnostics) answer.
@@ -17,6 +18,7 @@ public struct RESTRouter: Sendable {
         self.external = core.map { ExternalRoutes(core: $0) }
         self.operations = core.map { OperationsRoutes(core: $0, readinessChecks: readinessChecks) }
         self.vectors = core.map { VectorRoutes(core: $0) }
+        self.patterns = core.map { PatternRoutes(core: $0) }
     }
 
     public func handle(_ request: Request, _ writer: any ResponseWriter) async {
@@ -46,6 +48,9 @@ public struct RESTRouter: Sendable {
                 return reply
             }
             if let operations, let reply = await operations.route(request, context) {
+                return reply
+            }
+            if let patterns, let reply = await patterns.route(request, context) {
                 return reply
             }
             if let vectors, let reply = await vectors.route(request, context) {

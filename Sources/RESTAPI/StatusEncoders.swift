@@ -103,22 +103,29 @@ enum StatusEncoders {
         w.beginObject()
         for m in core.configuration.registry.models {
             let s = core.stats(for: m.name) ?? ModelStats.Snapshot()
-            let p = core.latency(for: m.name)?.percentiles() ?? (p50: 0, p95: 0, p99: 0)
             w.key(m.name)
-            w.beginObject()
-            w.key("pattern"); w.string(m.pattern.rawValue)
-            w.key("requests"); w.number(s.requests)
-            w.key("errors"); w.number(s.errors)
-            w.key("p50_ms"); w.number(ExternalEncoders.rounded(p.p50))
-            w.key("p95_ms"); w.number(ExternalEncoders.rounded(p.p95))
-            w.key("p99_ms"); w.number(ExternalEncoders.rounded(p.p99))
-            w.key("cache_hits"); w.number(s.cacheHits)
-            w.key("cache_misses"); w.number(s.cacheMisses)
-            w.endObject()
+            metricFields(&w, pattern: m.pattern.rawValue, requests: s.requests, errors: s.errors,
+                         latency: core.latency(for: m.name), cacheHits: s.cacheHits, cacheMisses: s.cacheMisses)
         }
         w.endObject()
         w.endObject()
         return w.bytes
+    }
+
+    /// One metrics object; the external and the vector metrics pages share its keys.
+    static func metricFields(_ w: inout JSONWriter, pattern: String? = nil, requests: Int, errors: Int,
+                             latency: LatencyWindow?, cacheHits: Int, cacheMisses: Int) {
+        let p = latency?.percentiles() ?? (p50: 0, p95: 0, p99: 0)
+        w.beginObject()
+        if let pattern { w.key("pattern"); w.string(pattern) }
+        w.key("requests"); w.number(requests)
+        w.key("errors"); w.number(errors)
+        w.key("p50_ms"); w.number(ExternalEncoders.rounded(p.p50))
+        w.key("p95_ms"); w.number(ExternalEncoders.rounded(p.p95))
+        w.key("p99_ms"); w.number(ExternalEncoders.rounded(p.p99))
+        w.key("cache_hits"); w.number(cacheHits)
+        w.key("cache_misses"); w.number(cacheMisses)
+        w.endObject()
     }
 
     static func failover(_ r: FailoverReport) -> [UInt8] {

@@ -1,7 +1,16 @@
-/// SHA-1 (FIPS 180-4), only to name Lua scripts the way Redis does, so EVALSHA can be tried
-/// before the source is sent. Not for anything that needs collision resistance.
-enum SHA1 {
+/// SHA-1 (FIPS 180-4), to name Lua scripts the way Redis does (so EVALSHA can be tried before
+/// the source is sent) and for name-based UUIDs (version 5). Not for anything that needs
+/// collision resistance.
+public enum SHA1 {
     static func hexDigest(_ message: [UInt8]) -> String {
+        digest(message).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
+    /// The 20-byte digest.
+    public static func digest(_ message: [UInt8]) -> [UInt8] {
         var h: [UInt32] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0]
         var padded = message
         padded.append(0x80)
@@ -34,10 +43,7 @@ enum SHA1 {
             h[3] &+= d
             h[4] &+= e
         }
-        return h.map { word in
-            let hex = String(word, radix: 16)
-            return String(repeating: "0", count: 8 - hex.count) + hex
-        }.joined()
+        return h.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * $0)) } }
     }
 
     private static func rotl(_ x: UInt32, _ n: UInt32) -> UInt32 {

@@ -7,6 +7,7 @@ extension CoreConfiguration {
         var c = CoreConfiguration()
         if let section { try c.apply(section, file: fileName) }
         try c.apply(environment: env)
+        if c.vectorStore == .qdrant, c.qdrantURL == nil { c.qdrantURL = VectorStoreKind.defaultQdrantURL }
         return c
     }
 
@@ -52,7 +53,16 @@ extension CoreConfiguration {
             if let v = p.queueClaimTimeout { queueClaimTimeout = try Self.positive(v, file, "patterns.queue_claim_timeout") }
             if let v = p.cacheTTL { setCacheTTL(try Self.range(v, 0...(30 * 86400), file, "patterns.cache_ttl")) }
             if let v = p.redisURL, !v.isEmpty { redisURL = v }
-            if let v = p.qdrantURL, !v.isEmpty { qdrantURL = v }
+            if let v = p.qdrantURL, !v.isEmpty { qdrantURL = try Self.qdrantURL(v, file, "patterns.qdrant_url") }
+            if let v = p.vectorStore {
+                guard let kind = VectorStoreKind(rawValue: v) else {
+                    throw ConfigurationError(file: file, key: "patterns.vector_store", reason: "must be embedded or qdrant, not \(v)")
+                }
+                vectorStore = kind
+            } else if qdrantURL != nil {
+                vectorStore = .qdrant
+            }
+            if let v = p.qdrantAPIKey, !v.isEmpty { qdrantAPIKey = try Self.apiKey(v, file, "patterns.qdrant_api_key") }
         }
     }
 
@@ -89,7 +99,11 @@ extension CoreConfiguration {
             setCacheTTL(try Self.range(Self.int(v, file, "PATTERN_CACHE_TTL"), 0...(30 * 86400), file, "PATTERN_CACHE_TTL"))
         }
         if let v = env["REDIS_URL"], !v.isEmpty { redisURL = v }
-        if let v = env["QDRANT_URL"], !v.isEmpty { qdrantURL = v }
+        if let v = env["QDRANT_URL"], !v.isEmpty {
+            qdrantURL = try Self.qdrantURL(v, file, "QDRANT_URL")
+            vectorStore = .qdrant
+        }
+        if let v = env["QDRANT_API_KEY"], !v.isEmpty { qdrantAPIKey = try Self.apiKey(v, file, "QDRANT_API_KEY") }
     }
 
     private mutating func setTimeouts(_ seconds: Double) {
@@ -119,6 +133,28 @@ extension CoreConfiguration {
             out.append(url)
         }
         return out
+    }
+
+    /// One base URL without credentials: the URL shows up in logs, metrics and error messages,
+    /// so the key travels in QDRANT_API_KEY instead.
+    private static func qdrantURL(_ raw: String, _ file: String, _ key: String) throws(ConfigurationError) -> String {
+        let url = raw.trimmingASCIIWhitespace()
+        guard !url.contains("@") else {
+            throw ConfigurationError(file: file, key: key, reason: "credentials in the URL are not supported; set QDRANT_API_KEY")
+        }
+        guard !url.contains(","), !url.contains("?"), !url.contains("#") else {
+            throw ConfigurationError(file: file, key: key, reason: "must be one base URL without a query or fragment")
+        }
+        return try endpoints([url], file, key)[0]
+    }
+
+    /// The key goes into a header line as it is, so nothing that could end or fold the line;
+    /// the reason never repeats the value.
+    private static func apiKey(_ v: String, _ file: String, _ key: String) throws(ConfigurationError) -> String {
+        guard v.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw ConfigurationError(file: file, key: key, reason: "must be printable ASCII without spaces")
+        }
+        return v
     }
 
     private static func int(_ s: String, _ file: String, _ key: String) throws(ConfigurationError) -> Int {

@@ -19,7 +19,12 @@ public struct CoreConfiguration: Sendable, Equatable {
     /// over: longer than the slowest batch, shorter than the wait users accept after a crash.
     public var queueClaimTimeout: Double = 60
     public var redisURL: String?
+    /// Embedded unless `vector_store: qdrant` or a Qdrant URL is configured.
+    public var vectorStore: VectorStoreKind = .embedded
+    /// Set whenever `vectorStore` is `.qdrant` (the default address when none was given).
     public var qdrantURL: String?
+    /// Sent as Qdrant's `api-key` header; never logged.
+    public var qdrantAPIKey: String?
 
     public init(registry: ModelRegistry = ModelRegistry()) {
         self.registry = registry

@@ -46,6 +46,8 @@ public struct ModelsFileSection: Decodable, Sendable {
         public var cacheTTL: Int?
         public var redisURL: String?
         public var qdrantURL: String?
+        public var vectorStore: String?
+        public var qdrantAPIKey: String?
 
         public init() {}
 
@@ -62,6 +64,8 @@ public struct ModelsFileSection: Decodable, Sendable {
             case cacheTTL = "cache_ttl"
             case redisURL = "redis_url"
             case qdrantURL = "qdrant_url"
+            case vectorStore = "vector_store"
+            case qdrantAPIKey = "qdrant_api_key"
         }
     }
 

@@ -165,24 +165,17 @@ public struct ModelHealthReport: Sendable {
     public var model: String
     /// False while every endpoint's breaker is open.
     public var upstreamOK: Bool
-    /// False while the vector store cannot count the model's points.
+    /// False while the vector store does not answer.
     public var storeOK: Bool
 }
 
 extension PatternCore {
-    /// Every model's upstream and store, in configuration order.
+    /// Every model's upstream and store, in configuration order. The store is one for all
+    /// models, so it is asked once.
     public func health() async -> [ModelHealthReport] {
-        var reports: [ModelHealthReport] = []
-        for m in configuration.registry.models {
-            let storeOK: Bool
-            do {
-                _ = try await vectorStore.count(collection: m.name)
-                storeOK = true
-            } catch {
-                storeOK = false
-            }
-            reports.append(ModelHealthReport(model: m.name, upstreamOK: isServing(model: m.name), storeOK: storeOK))
+        let storeOK = await vectorStore.isReachable()
+        return configuration.registry.models.map {
+            ModelHealthReport(model: $0.name, upstreamOK: isServing(model: $0.name), storeOK: storeOK)
         }
-        return reports
     }
 }

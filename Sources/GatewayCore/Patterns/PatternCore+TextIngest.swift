@@ -75,8 +75,13 @@ extension PatternCore {
         for (i, p) in points.enumerated() {
             try VectorChecks.vector(p.vector, dimensions: model.vectorSize, model: model.name, field: "embeddings[\(i)]")
         }
-        defer { vectors.invalidate(model.name) }
-        try await vectorStore.upsert(points, into: VectorCollection(model: model), wait: false)
+        do throws(GatewayError) {
+            try await vectorStore.upsert(points, into: VectorCollection(model: model), wait: false)
+        } catch {
+            await vectors.invalidate(model.name)
+            throw error
+        }
+        await vectors.invalidate(model.name)
         if let n = try? await vectorStore.count(collection: model.name) {
             vectors.metrics.points[model.name]?.set(Double(n))
         }

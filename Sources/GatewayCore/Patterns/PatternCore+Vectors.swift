@@ -23,7 +23,7 @@ extension PatternCore {
     public func ingest(model name: String, points: [VectorPoint], context: CallContext) async throws(GatewayError) -> IngestOutcome {
         let model = try model(named: name)
         let started = clock.now()
-        do {
+        do throws(GatewayError) {
             try VectorChecks.pointCount(points.count, field: "points")
             var points = points
             for i in points.indices {
@@ -33,8 +33,13 @@ extension PatternCore {
                                         field: "points[\(i)].vector")
             }
             // Invalidate even when the store fails: a remote store may have taken part of the call.
-            defer { vectors.invalidate(model.name) }
-            try await vectorStore.upsert(points, into: VectorCollection(model: model), wait: true)
+            do throws(GatewayError) {
+                try await vectorStore.upsert(points, into: VectorCollection(model: model), wait: true)
+            } catch {
+                await vectors.invalidate(model.name)
+                throw error
+            }
+            await vectors.invalidate(model.name)
             if let n = try? await vectorStore.count(collection: model.name) {
                 vectors.metrics.points[model.name]?.set(Double(n))
             }
@@ -66,9 +71,10 @@ extension PatternCore {
         let search = StoreSearch(vector: vector, limit: query.limit, filter: query.filter, scoreThreshold: query.scoreThreshold)
         // Read before the store so a concurrent ingest can only make this entry unreachable,
         // never let it outlive the data it came from.
-        let key = VectorRuntime.searchKey(model: model.name, generation: vectors.generation(model.name), search: search)
+        let generation = model.cacheTTL > 0 ? await vectors.generation(model.name) : nil
+        let key = generation.map { VectorRuntime.searchKey(model: model.name, generation: $0, search: search) }
         let stats = vectors.stats[model.name]?.search
-        if model.cacheTTL > 0, let hit = vectors.results.get(key, now: clock.now()) {
+        if let key, let hit = vectors.results.get(key, now: clock.now()) {
             stats?.cacheLookup(hit: true)
             vectors.metrics.searchCacheHits[model.name]?.inc()
             return (hit, true)
@@ -76,7 +82,7 @@ extension PatternCore {
         stats?.cacheLookup(hit: false)
         vectors.metrics.searchCacheMisses[model.name]?.inc()
         let results = try await vectorStore.search(search, in: VectorCollection(model: model))
-        if model.cacheTTL > 0 {
+        if let key {
             vectors.results.set(key, results, cost: VectorRuntime.cost(results), ttl: .seconds(model.cacheTTL), now: clock.now())
         }
         return (results, false)

@@ -27,7 +27,8 @@ public final class PatternCore: Sendable {
 
     public init(configuration: CoreConfiguration, pool: UpstreamPool, cache: EmbeddingCache, queue: any BatchQueue,
                 metrics: MetricsRegistry, clock: any GatewayClock = SystemClock(), wall: any WallClock = SystemWallClock(),
-                vectorStore: any VectorStore = EmbeddedVectorStore()) {
+                vectorStore: any VectorStore = EmbeddedVectorStore(),
+                searchGenerations: (any SharedSearchGenerations)? = nil) {
         self.configuration = configuration
         self.router = PatternRouter(urgentThreshold: configuration.hybridUrgentThreshold)
         self.pool = pool
@@ -35,7 +36,8 @@ public final class PatternCore: Sendable {
         self.queue = queue
         self.metricsRegistry = metrics
         self.vectorStore = vectorStore
-        self.vectors = VectorRuntime(models: configuration.registry.models.map(\.name), registry: metrics)
+        self.vectors = VectorRuntime(models: configuration.registry.models.map(\.name), registry: metrics,
+                                     shared: searchGenerations)
         self.metrics = CoreMetrics(registry: metrics)
         self.stats = Dictionary(uniqueKeysWithValues: configuration.registry.models.map { ($0.name, ModelStats()) })
         let coreMetrics = self.metrics

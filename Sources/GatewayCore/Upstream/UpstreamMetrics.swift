@@ -7,10 +7,10 @@ struct UpstreamMetrics: Sendable {
 
     init(registry: MetricsRegistry) {
         requests = registry.counter("integration_upstream_requests_total",
-                                    help: "Upstream embed attempts by model, endpoint and outcome.",
+                                    help: "Upstream attempts (model servers and the vector store) by model, endpoint and outcome.",
                                     labelNames: ["model", "endpoint", "outcome"])
         duration = registry.histogram("integration_upstream_duration_seconds",
-                                      help: "Duration of upstream embed attempts.",
+                                      help: "Duration of upstream attempts.",
                                       labelNames: ["model", "endpoint"])
         breaker = registry.gauge("integration_circuit_breaker_state",
                                  help: "Circuit breaker state per endpoint: 0 closed, 1 half-open, 2 open.",

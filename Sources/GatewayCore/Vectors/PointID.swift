@@ -1,5 +1,5 @@
-/// Ids for points sent without one: random UUIDs (version 4), because Qdrant only accepts
-/// UUIDs or unsigned integers as point ids, so these need no mapping when it takes over.
+/// Ids for points sent without one: random UUIDs (version 4), unique across gateway instances
+/// without coordination.
 enum PointID {
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
@@ -8,6 +8,11 @@ enum PointID {
         var bytes = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
         bytes[6] = bytes[6] & 0x0F | 0x40  // version 4
         bytes[8] = bytes[8] & 0x3F | 0x80  // RFC 4122 variant
+        return uuidText(bytes)
+    }
+
+    /// 16 bytes as a UUID's canonical text: lower-case hex in 8-4-4-4-12 groups.
+    static func uuidText(_ bytes: [UInt8]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(36)
         for (i, b) in bytes.enumerated() {

@@ -10,27 +10,36 @@ final class VectorRuntime: Sendable {
     let results = LRUCache<[ScoredPoint]>(byteBudget: VectorRuntime.resultBudget)
     let stats: [String: VectorStats]
     let metrics: VectorMetrics
+    /// Set when several instances share one vector store (Qdrant and Redis configured).
+    let shared: (any SharedSearchGenerations)?
     /// Bumped by every ingest of the model; part of each search key, so an ingest makes all of
     /// that model's cached results unreachable at once (the LRU ages them out) without a scan.
     private let generations: Mutex<[String: UInt64]>
 
-    init(models: [String], registry: MetricsRegistry) {
+    init(models: [String], registry: MetricsRegistry, shared: (any SharedSearchGenerations)? = nil) {
+        self.shared = shared
         stats = Dictionary(uniqueKeysWithValues: models.map { ($0, VectorStats()) })
         metrics = VectorMetrics(registry: registry, models: models)
         generations = Mutex(Dictionary(uniqueKeysWithValues: models.map { ($0, 0) }))
     }
 
-    func generation(_ model: String) -> UInt64 {
-        generations.withLock { $0[model] ?? 0 }
+    /// This instance's generation and, when shared, the fleet's; nil when the shared one is
+    /// unknown (no caching then).
+    func generation(_ model: String) async -> (local: UInt64, shared: UInt64)? {
+        let local = generations.withLock { $0[model] ?? 0 }
+        guard let shared else { return (local, 0) }
+        guard let fleet = await shared.current(model) else { return nil }
+        return (local, fleet)
     }
 
-    func invalidate(_ model: String) {
+    func invalidate(_ model: String) async {
         generations.withLock { $0[model, default: 0] &+= 1 }
+        await shared?.bump(model)
     }
 
     /// `pattern:{model}:search:{sha256}` over everything that changes the answer: the
-    /// generation, the vector's bits, the limit, the filter (sorted by key) and the threshold.
-    static func searchKey(model: String, generation: UInt64, search: StoreSearch) -> String {
+    /// generations, the vector's bits, the limit, the filter (sorted by key) and the threshold.
+    static func searchKey(model: String, generation: (local: UInt64, shared: UInt64), search: StoreSearch) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(32 + search.vector.count * 4)
         func append<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
@@ -38,7 +47,8 @@ final class VectorRuntime: Sendable {
             append(UInt32(s.utf8.count))
             bytes.append(contentsOf: s.utf8)
         }
-        append(generation)
+        append(generation.local)
+        append(generation.shared)
         append(UInt32(search.limit))
         if let t = search.scoreThreshold {
             bytes.append(1)

@@ -58,10 +58,11 @@ enum EmbeddedQueueRawFile {
         precondition(Glibc.truncate(path, off_t(size(path) - n)) == 0, "truncate \(path)")
     }
 
-    /// Offsets of each frame in a journal: the 8-byte header, then [len][~len][crc][payload].
-    static func frameOffsets(_ bytes: [UInt8]) -> [Int] {
+    /// Offsets of each frame in a journal: the header (8 bytes for the queue's, 16 for the
+    /// vector store's files), then [len][~len][crc][payload].
+    static func frameOffsets(_ bytes: [UInt8], headerSize: Int = JournalFormat.header.count) -> [Int] {
         var offsets: [Int] = []
-        var at = JournalFormat.header.count
+        var at = headerSize
         while at + JournalFormat.frameHeaderSize <= bytes.count {
             offsets.append(at)
             let length = Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24

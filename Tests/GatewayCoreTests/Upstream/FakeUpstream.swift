@@ -1,6 +1,5 @@
 import GatewayHTTP
 import JSON
-import Logging
 import Synchronization
 import Transport
 @testable import GatewayCore
@@ -27,13 +26,7 @@ final class FakeUpstream: Sendable {
 
     init(size: Int) throws {
         let state = self.state
-        var cfg = ServerConfiguration()
-        cfg.host = "127.0.0.1"
-        cfg.port = 0
-        cfg.eventLoops = 1
-        var logger = Logger(label: "fake-upstream")
-        logger.logLevel = .critical
-        server = try HTTPServer(configuration: cfg, logger: logger) { request, writer in
+        (server, url) = try loopbackServer { request, writer in
             let body = (try? await request.body.collect(upTo: 1 << 20)) ?? []
             state.seen.withLock { $0.append(request.head.headers["x-request-id"] ?? "") }
             let count = (try? JSON.parse(body))?["input"]?.arrayValue?.count ?? 1
@@ -68,8 +61,6 @@ final class FakeUpstream: Sendable {
             writer.respond(status: 200, headers: ["Content-Type": "application/json"], body: w.bytes)
         }
         self.size = size
-        let port = try server.start().port
-        url = "http://127.0.0.1:\(port)"
     }
 
     func then(_ answers: Answer...) { state.script.withLock { $0.append(contentsOf: answers) } }
@@ -80,14 +71,9 @@ final class FakeUpstream: Sendable {
 
 /// A port with nothing listening: bind, read the port, close.
 func closedPortURL() throws -> String {
-    var cfg = ServerConfiguration()
-    cfg.host = "127.0.0.1"
-    cfg.port = 0
-    cfg.eventLoops = 1
-    let s = try HTTPServer(configuration: cfg, logger: Logger(label: "closed")) { _, w in w.respond(status: 500) }
-    let port = try s.start().port
+    let (s, url) = try loopbackServer { _, w in w.respond(status: 500) }
     s.shutdown(gracePeriod: 0)
-    return "http://127.0.0.1:\(port)"
+    return url
 }
 
 func configuration(endpoints: [String], size: Int, retries: Int = 3, threshold: Int = 10,

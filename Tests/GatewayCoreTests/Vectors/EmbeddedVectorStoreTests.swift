@@ -11,9 +11,9 @@ struct EmbeddedVectorStoreTests {
         try await store.search(StoreSearch(vector: v, limit: limit, filter: filter, scoreThreshold: threshold), in: c ?? c3)
     }
 
-    private func seeded() throws -> EmbeddedVectorStore {
+    private func seeded() async throws -> EmbeddedVectorStore {
         let store = EmbeddedVectorStore()
-        try store.upsert([
+        try await store.upsert([
             VectorPoint(id: "a", vector: [1, 0, 0], payload: ["kind": "x"]),
             VectorPoint(id: "b", vector: [2, 2, 0], payload: ["kind": "y"]),  // not unit: normalised on the way in
             VectorPoint(id: "c", vector: [0, 1, 1], payload: ["kind": "x", "lang": "en"]),
@@ -24,7 +24,7 @@ struct EmbeddedVectorStoreTests {
 
     @Test("cosine ranking matches a hand computation")
     func ranking() async throws {
-        let r = try await search(try seeded(), [1, 0.5, 0])
+        let r = try await search(try await seeded(), [1, 0.5, 0])
         // |q| = √1.25; a: 1/√1.25; b: 1.5/(√2·√1.25); c: 0.5/(√2·√1.25); d: −1/√1.25
         let q = 1.25.squareRoot()
         let want: [(String, Double)] = [("b", 1.5 / (2.0.squareRoot() * q)), ("a", 1 / q), ("c", 0.5 / (2.0.squareRoot() * q)), ("d", -1 / q)]
@@ -36,12 +36,12 @@ struct EmbeddedVectorStoreTests {
     }
 
     @Test func limitKeepsTheBest() async throws {
-        let r = try await search(try seeded(), [1, 0.5, 0], limit: 2)
+        let r = try await search(try await seeded(), [1, 0.5, 0], limit: 2)
         #expect(r.map(\.id) == ["b", "a"])
     }
 
     @Test func filterIsAnExactMatchOnEveryKey() async throws {
-        let store = try seeded()
+        let store = try await seeded()
         #expect(try await search(store, [1, 0.5, 0], filter: ["kind": "x"]).map(\.id) == ["a", "c"])
         #expect(try await search(store, [1, 0.5, 0], filter: ["kind": "x", "lang": "en"]).map(\.id) == ["c"])
         #expect(try await search(store, [1, 0.5, 0], filter: ["kind": "X"]).isEmpty)
@@ -49,28 +49,28 @@ struct EmbeddedVectorStoreTests {
     }
 
     @Test func thresholdDropsLowerScores() async throws {
-        let store = try seeded()
+        let store = try await seeded()
         #expect(try await search(store, [1, 0.5, 0], threshold: 0.9).map(\.id) == ["b"])
         #expect(try await search(store, [1, 0.5, 0], threshold: 0).map(\.id) == ["b", "a", "c"])
         #expect(try await search(store, [1, 0.5, 0], threshold: 1.01).isEmpty)
     }
 
     @Test func reingestingAnIDReplacesIt() async throws {
-        let store = try seeded()
-        try store.upsert([VectorPoint(id: "d", vector: [1, 0.5, 0], payload: ["v": "2"])], into: c3)
+        let store = try await seeded()
+        try await store.upsert([VectorPoint(id: "d", vector: [1, 0.5, 0], payload: ["v": "2"])], into: c3)
         #expect(store.count(collection: "m") == 4)
         let r = try await search(store, [1, 0.5, 0], limit: 1)
         #expect(r.map(\.id) == ["d"] && r[0].payload == ["v": "2"])
         #expect(abs(r[0].score - 1) < 1e-6)
         // Equal ids in one call: the last wins.
-        try store.upsert([VectorPoint(id: "e", vector: [0, 0, 1]), VectorPoint(id: "e", vector: [0, 1, 0])], into: c3)
+        try await store.upsert([VectorPoint(id: "e", vector: [0, 0, 1]), VectorPoint(id: "e", vector: [0, 1, 0])], into: c3)
         #expect(store.count(collection: "m") == 5)
         #expect(try await search(store, [0, 1, 0], limit: 1).map(\.id) == ["e"])
     }
 
     @Test func equalScoresAreOrderedByID() async throws {
         let store = EmbeddedVectorStore()
-        try store.upsert(["p3", "p1", "p2", "p0"].map { VectorPoint(id: $0, vector: [0, 1, 0]) }, into: c3)
+        try await store.upsert(["p3", "p1", "p2", "p0"].map { VectorPoint(id: $0, vector: [0, 1, 0]) }, into: c3)
         #expect(try await search(store, [0, 3, 0]).map(\.id) == ["p0", "p1", "p2", "p3"])
         #expect(try await search(store, [0, 3, 0], limit: 2).map(\.id) == ["p0", "p1"])
     }
@@ -83,7 +83,7 @@ struct EmbeddedVectorStoreTests {
     func badPoints(_ v: [Float], _ field: String) async throws {
         let store = EmbeddedVectorStore()
         do {
-            try store.upsert([VectorPoint(id: "ok", vector: [1, 0, 0]), VectorPoint(id: "bad", vector: v)], into: c3)
+            try await store.upsert([VectorPoint(id: "ok", vector: [1, 0, 0]), VectorPoint(id: "bad", vector: v)], into: c3)
             Issue.record("accepted \(v)")
         } catch {
             #expect(error.code == .invalidArgument)
@@ -93,16 +93,16 @@ struct EmbeddedVectorStoreTests {
     }
 
     @Test func dimensionErrors() async throws {
-        let store = try seeded()
+        let store = try await seeded()
         await #expect(throws: GatewayError.self) { _ = try await search(store, [1, 0]) }
         await #expect(throws: GatewayError.self) { _ = try await search(store, [0, 0, 0]) }
         // The same name with another size is refused, not mixed in.
         let wider = VectorCollection(name: "m", dimensions: 4)
-        #expect(throws: GatewayError.self) { try store.upsert([VectorPoint(id: "z", vector: [1, 0, 0, 0])], into: wider) }
+        await #expect(throws: GatewayError.self) { try await store.upsert([VectorPoint(id: "z", vector: [1, 0, 0, 0])], into: wider) }
         await #expect(throws: GatewayError.self) { _ = try await search(store, [1, 0, 0, 0], in: wider) }
         #expect(store.count(collection: "m") == 4)
         do {
-            try store.upsert([VectorPoint(id: "", vector: [1, 0, 0])], into: c3)
+            try await store.upsert([VectorPoint(id: "", vector: [1, 0, 0])], into: c3)
             Issue.record("an empty id reached the store")
         } catch {
             #expect(error.details.first?.1 == "points[0].id")
@@ -110,9 +110,9 @@ struct EmbeddedVectorStoreTests {
     }
 
     @Test func collectionsAreSeparate() async throws {
-        let store = try seeded()
+        let store = try await seeded()
         let other = VectorCollection(name: "n", dimensions: 2)
-        try store.upsert([VectorPoint(id: "a", vector: [0, 1])], into: other)
+        try await store.upsert([VectorPoint(id: "a", vector: [0, 1])], into: other)
         #expect(store.counts == ["m": 4, "n": 1])
         #expect(try await search(store, [1, 0], in: other).map(\.id) == ["a"])
         #expect(try await search(store, [1, 0], in: VectorCollection(name: "empty", dimensions: 2)).isEmpty)
@@ -132,7 +132,7 @@ struct EmbeddedVectorStoreTests {
             let v = (0..<37).map { _ in Float.random(in: -1...1, using: &local) }
             points.append(VectorPoint(id: "p\(i)", vector: v, payload: ["even": i % 2 == 0 ? "yes" : "no"]))
         }
-        try store.upsert(points, into: c)
+        try await store.upsert(points, into: c)
         for _ in 0..<5 {
             let q = (0..<37).map { _ in Float.random(in: -1...1, using: &rng) }
             let got = try await store.search(StoreSearch(vector: q, limit: 25, filter: ["even": "yes"]), in: c)
@@ -150,20 +150,28 @@ struct EmbeddedVectorStoreTests {
         }
     }
 
+    /// `writers` tasks, each upserting `batches` calls of `size` new points (8 values each).
+    static func addWriters(to group: inout ThrowingTaskGroup<Void, any Error>, store: EmbeddedVectorStore,
+                           collection: VectorCollection, writers: Int, batches: Int, size: Int) {
+        for writer in 0..<writers {
+            group.addTask {
+                for batch in 0..<batches {
+                    let points = (0..<size).map { k in
+                        VectorPoint(id: "w\(writer)-\(batch)-\(k)", vector: (0..<8).map { Float(($0 + writer + k) % 5) + 1 })
+                    }
+                    try await store.upsert(points, into: collection)
+                }
+            }
+        }
+    }
+
     @Test("concurrent ingests and searches: every point lands once")
     func concurrency() async throws {
         let store = EmbeddedVectorStore()
         let c = VectorCollection(name: "cc", dimensions: 8)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for writer in 0..<8 {
-                group.addTask {
-                    for batch in 0..<25 {
-                        let points = (0..<4).map { k in
-                            VectorPoint(id: "w\(writer)-\(batch)-\(k)", vector: (0..<8).map { Float(($0 + writer + k) % 5) + 1 })
-                        }
-                        try store.upsert(points, into: c)
-                    }
-                }
+            Self.addWriters(to: &group, store: store, collection: c, writers: 8, batches: 25, size: 4)
+            for _ in 0..<8 {
                 group.addTask {
                     for _ in 0..<25 {
                         let r = try await store.search(StoreSearch(vector: [1, 2, 3, 4, 5, 6, 7, 8], limit: 5), in: c)
@@ -174,7 +182,7 @@ struct EmbeddedVectorStoreTests {
             // Re-ingests of the same ids from many tasks: replaced, never duplicated.
             for _ in 0..<4 {
                 group.addTask {
-                    for i in 0..<50 { try store.upsert([VectorPoint(id: "shared-\(i % 10)", vector: [Float](repeating: 1, count: 8))], into: c) }
+                    for i in 0..<50 { try await store.upsert([VectorPoint(id: "shared-\(i % 10)", vector: [Float](repeating: 1, count: 8))], into: c) }
                 }
             }
             try await group.waitForAll()

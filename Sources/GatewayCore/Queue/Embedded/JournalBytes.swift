@@ -66,6 +66,9 @@ struct JournalByteReader {
 
     var isAtEnd: Bool { offset == bytes.count }
 
+    /// Bytes not read yet.
+    var remaining: Int { bytes.count - offset }
+
     private mutating func take(_ n: Int) throws(JournalDecodeError) -> Range<Int> {
         guard n >= 0, bytes.count - offset >= n else {
             throw JournalDecodeError(reason: "field of \(n) bytes runs past the record's end")
@@ -129,10 +132,15 @@ struct JournalByteReader {
         let r = try take(n * 4)
         return [Float](unsafeUninitializedCapacity: n) { buffer, initialized in
             bytes.withUnsafeBytes { raw in
+                #if _endian(little)
+                // One copy: the vector store's snapshot carries whole matrices.
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[r]))
+                #else
                 for k in 0..<n {
                     let bits = raw.loadUnaligned(fromByteOffset: r.lowerBound + 4 * k, as: UInt32.self)
                     buffer[k] = Float(bitPattern: UInt32(littleEndian: bits))
                 }
+                #endif
             }
             initialized = n
         }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Rewrites the journal as one snapshot record per live job: claims, retries and purged jobs
 /// take no room any more. Crash-safe at every step: the new file is written aside, fsynced,
 /// renamed over the old one, and the directory fsynced; until the rename the old journal is
@@ -24,32 +18,20 @@ enum JournalCompactor {
     static func rewrite(_ records: [BatchRecord], journalPath: String, directory: String)
         throws(GatewayError) -> Result
     {
-        let temporary = temporaryPath(journalPath)
-        let descriptor = JournalDescriptor(fd: try JournalIO.openFile(temporary, O_RDWR | O_CREAT | O_TRUNC))
+        var file = try JournalFileBuilder(temporary: temporaryPath(journalPath), header: JournalFormat.header)
         var liveBytes: [String: Int] = [:]
         liveBytes.reserveCapacity(records.count)
-        var size: Int64 = 0
         do throws(GatewayError) {
-            // Batched writes: one syscall per MiB, not per job.
-            var buffer = JournalFormat.header
             for record in records {
                 let frame = JournalFormat.frame(.snapshot(record))
                 liveBytes[record.job.id] = frame.count
-                buffer += frame
-                if buffer.count >= 1 << 20 {
-                    try JournalIO.writeAll(descriptor.fd, buffer, at: size, temporary)
-                    size += Int64(buffer.count)
-                    buffer.removeAll(keepingCapacity: true)
-                }
+                try file.append(frame)
             }
-            try JournalIO.writeAll(descriptor.fd, buffer, at: size, temporary)
-            size += Int64(buffer.count)
-            try JournalIO.syncFile(descriptor.fd, temporary)
-            try JournalIO.renameFile(temporary, over: journalPath)
+            let descriptor = try file.finish(renamingTo: journalPath)
+            return Result(descriptor: descriptor, size: file.size, liveBytes: liveBytes)
         } catch {
-            unlink(temporary)
+            file.discard()
             throw error
         }
-        return Result(descriptor: descriptor, size: size, liveBytes: liveBytes)
     }
 }

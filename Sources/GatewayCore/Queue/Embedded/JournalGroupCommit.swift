@@ -12,7 +12,7 @@ final class JournalGroupCommit: Sendable {
     /// What the leader is to make durable, read under the queue's lock.
     enum Target {
         /// fsync `descriptor`; that covers every byte up to `upTo` (a logical offset).
-        case sync(JournalDescriptor, upTo: Int64, path: String)
+        case sync(JournalDescriptor, upTo: Int64, path: String, kind: JournalFileKind = .queue)
         /// Already durable up to `upTo` (the queue was closed after a final fsync).
         case durable(upTo: Int64)
         case failed(GatewayError)
@@ -67,9 +67,9 @@ final class JournalGroupCommit: Sendable {
     private func lead(_ target: Target) throws(GatewayError) {
         let outcome: Result<Int64, GatewayError>
         switch target {
-        case .sync(let descriptor, let upTo, let path):
+        case .sync(let descriptor, let upTo, let path, let kind):
             do throws(GatewayError) {
-                try JournalIO.syncFile(descriptor.fd, path)
+                try JournalIO.syncFile(descriptor.fd, path, kind: kind)
                 outcome = .success(upTo)
             } catch {
                 outcome = .failure(error)

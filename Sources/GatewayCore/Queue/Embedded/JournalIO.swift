@@ -5,53 +5,56 @@ import Darwin
 #endif
 
 /// Thin POSIX calls the journal needs, each turning a failure into a `GatewayError` that names
-/// the file and the system's reason. `unavailable`: the queue cannot store jobs right now.
+/// the file and the system's reason. `unavailable`: the queue (or the vector store, by `kind`)
+/// cannot store anything right now.
 enum JournalIO {
-    static func failure(_ what: String, _ path: String, errno code: Int32) -> GatewayError {
-        GatewayError(.unavailable, "batch queue journal: cannot \(what) \(path): \(String(cString: strerror(code)))",
+    static func failure(_ what: String, _ path: String, errno code: Int32, kind: JournalFileKind = .queue) -> GatewayError {
+        GatewayError(.unavailable, "\(kind.file): cannot \(what) \(path): \(String(cString: strerror(code)))",
                      details: [("file", path)])
     }
 
     /// mkdir -p, each level 0755.
-    static func makeDirectories(_ path: String) throws(GatewayError) {
+    static func makeDirectories(_ path: String, kind: JournalFileKind = .queue) throws(GatewayError) {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for part in path.split(separator: "/") {
             prefix += part
             if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw failure("create directory", prefix, errno: errno)
+                throw failure("create directory", prefix, errno: errno, kind: kind)
             }
             prefix += "/"
         }
     }
 
-    static func openFile(_ path: String, _ flags: Int32) throws(GatewayError) -> Int32 {
+    static func openFile(_ path: String, _ flags: Int32, kind: JournalFileKind = .queue) throws(GatewayError) -> Int32 {
         while true {
             let fd = open(path, flags | O_CLOEXEC, 0o644)
             if fd >= 0 { return fd }
-            if errno != EINTR { throw failure("open", path, errno: errno) }
+            if errno != EINTR { throw failure("open", path, errno: errno, kind: kind) }
         }
     }
 
     /// One process per data directory: two writers appending to one journal would interleave
     /// their records. The lock goes when the descriptor closes, so a killed process frees it.
-    static func lockExclusively(_ fd: Int32, _ path: String) throws(GatewayError) {
+    static func lockExclusively(_ fd: Int32, _ path: String, kind: JournalFileKind = .queue) throws(GatewayError) {
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             if errno == EWOULDBLOCK {
-                throw GatewayError(.unavailable, "batch queue journal: \(path) is locked by another open queue "
+                throw GatewayError(.unavailable, "\(kind.file): \(path) is locked by another open \(kind.owner) "
                                    + "(another gateway on the same data directory?)", details: [("file", path)])
             }
-            throw failure("lock", path, errno: errno)
+            throw failure("lock", path, errno: errno, kind: kind)
         }
     }
 
-    static func size(_ fd: Int32, _ path: String) throws(GatewayError) -> Int64 {
+    static func size(_ fd: Int32, _ path: String, kind: JournalFileKind = .queue) throws(GatewayError) -> Int64 {
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw failure("stat", path, errno: errno) }
+        guard fstat(fd, &st) == 0 else { throw failure("stat", path, errno: errno, kind: kind) }
         return Int64(st.st_size)
     }
 
     /// Writes every byte at `offset` (short writes and EINTR continue).
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8], at offset: Int64, _ path: String) throws(GatewayError) {
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], at offset: Int64, _ path: String, kind: JournalFileKind = .queue)
+        throws(GatewayError)
+    {
         var done = 0
         while done < bytes.count {
             let n = bytes.withUnsafeBytes { raw in
@@ -59,14 +62,15 @@ enum JournalIO {
             }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw failure("write", path, errno: errno)
+                throw failure("write", path, errno: errno, kind: kind)
             }
             done += n
         }
     }
 
     /// Fills `buffer` from `offset`; returns how many bytes there were (fewer at end of file).
-    static func readFully(_ fd: Int32, into buffer: inout [UInt8], at offset: Int64, _ path: String) throws(GatewayError) -> Int {
+    static func readFully(_ fd: Int32, into buffer: inout [UInt8], at offset: Int64, _ path: String,
+                          kind: JournalFileKind = .queue) throws(GatewayError) -> Int {
         var done = 0
         while done < buffer.count {
             let n = buffer.withUnsafeMutableBytes { raw in
@@ -74,7 +78,7 @@ enum JournalIO {
             }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw failure("read", path, errno: errno)
+                throw failure("read", path, errno: errno, kind: kind)
             }
             if n == 0 { break }
             done += n
@@ -82,27 +86,41 @@ enum JournalIO {
         return done
     }
 
-    static func syncFile(_ fd: Int32, _ path: String) throws(GatewayError) {
+    static func syncFile(_ fd: Int32, _ path: String, kind: JournalFileKind = .queue) throws(GatewayError) {
         while fsync(fd) != 0 {
-            if errno != EINTR { throw failure("fsync", path, errno: errno) }
+            if errno != EINTR { throw failure("fsync", path, errno: errno, kind: kind) }
         }
     }
 
-    static func truncateFile(_ fd: Int32, to size: Int64, _ path: String) throws(GatewayError) {
+    static func truncateFile(_ fd: Int32, to size: Int64, _ path: String, kind: JournalFileKind = .queue) throws(GatewayError) {
         while ftruncate(fd, off_t(size)) != 0 {
-            if errno != EINTR { throw failure("truncate", path, errno: errno) }
+            if errno != EINTR { throw failure("truncate", path, errno: errno, kind: kind) }
         }
     }
 
     /// Makes a create or rename inside `directory` durable (the entry lives in the directory).
-    static func syncDirectory(_ directory: String) throws(GatewayError) {
-        let fd = try openFile(directory, O_RDONLY | O_DIRECTORY)
+    static func syncDirectory(_ directory: String, kind: JournalFileKind = .queue) throws(GatewayError) {
+        let fd = try openFile(directory, O_RDONLY | O_DIRECTORY, kind: kind)
         defer { close(fd) }
-        try syncFile(fd, directory)
+        try syncFile(fd, directory, kind: kind)
     }
 
-    static func renameFile(_ from: String, over to: String) throws(GatewayError) {
-        guard rename(from, to) == 0 else { throw failure("rename \(from) to", to, errno: errno) }
+    static func renameFile(_ from: String, over to: String, kind: JournalFileKind = .queue) throws(GatewayError) {
+        guard rename(from, to) == 0 else { throw failure("rename \(from) to", to, errno: errno, kind: kind) }
+    }
+
+    /// The names in `directory` (not `.` and `..`).
+    static func listDirectory(_ directory: String, kind: JournalFileKind = .queue) throws(GatewayError) -> [String] {
+        guard let dir = opendir(directory) else { throw failure("list", directory, errno: errno, kind: kind) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
     }
 }
 

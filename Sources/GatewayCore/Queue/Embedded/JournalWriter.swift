@@ -1,8 +1,9 @@
-/// The journal the live queue appends to. Lives inside the queue's lock, so the order of
-/// records in the file is the order the state changed in.
+/// The journal the live queue (or the vector store's log) appends to. Lives inside its owner's
+/// lock, so the order of records in the file is the order the state changed in.
 struct JournalWriter {
-    let path: String
+    private(set) var path: String
     let directory: String
+    let kind: JournalFileKind
     private(set) var descriptor: JournalDescriptor?
     /// Bytes in the current file: where the next frame goes.
     private(set) var size: Int64
@@ -14,9 +15,10 @@ struct JournalWriter {
     private(set) var failure: GatewayError?
     private var closedCleanly = false
 
-    init(path: String, directory: String, descriptor: JournalDescriptor, size: Int64) {
+    init(path: String, directory: String, descriptor: JournalDescriptor, size: Int64, kind: JournalFileKind = .queue) {
         self.path = path
         self.directory = directory
+        self.kind = kind
         self.descriptor = descriptor
         self.size = size
         self.appended = size
@@ -28,19 +30,23 @@ struct JournalWriter {
 
     /// Appends one record (no fsync) and returns its frame's size.
     mutating func append(_ record: JournalRecord) throws(GatewayError) -> Int {
+        try append(frame: JournalFormat.frame(record))
+    }
+
+    /// Appends one ready frame (built outside the owner's lock, checksum included).
+    mutating func append(frame: [UInt8]) throws(GatewayError) -> Int {
         try checkWritable()
-        guard let descriptor else { throw GatewayError(.unavailable, "batch queue is closed") }
-        let frame = JournalFormat.frame(record)
+        guard let descriptor else { throw closed }
         do throws(GatewayError) {
-            try JournalIO.writeAll(descriptor.fd, frame, at: size, path)
+            try JournalIO.writeAll(descriptor.fd, frame, at: size, path, kind: kind)
         } catch {
             // A partial frame must not stay: the next record would land after it, turning a
             // torn tail (recoverable) into corruption in the middle (not).
             do throws(GatewayError) {
-                try JournalIO.truncateFile(descriptor.fd, to: size, path)
+                try JournalIO.truncateFile(descriptor.fd, to: size, path, kind: kind)
             } catch let cut {
                 poison(GatewayError(.unavailable, "\(error.message); cutting the partial record failed too "
-                                    + "(\(cut.message)); the queue accepts no more changes until restarted",
+                                    + "(\(cut.message)); the \(kind.owner) accepts no more changes until restarted",
                                     details: [("file", path)]))
             }
             throw error
@@ -58,15 +64,19 @@ struct JournalWriter {
     var commitTarget: JournalGroupCommit.Target {
         if closedCleanly { return .durable(upTo: appended) }
         if let failure { return .failed(failure) }
-        guard let descriptor else { return .failed(GatewayError(.unavailable, "batch queue is closed")) }
-        return .sync(descriptor, upTo: appended, path: path)
+        guard let descriptor else { return .failed(closed) }
+        return .sync(descriptor, upTo: appended, path: path, kind: kind)
     }
 
-    /// After compaction: appends go to the new file, which already holds everything.
-    mutating func replace(_ descriptor: JournalDescriptor, size: Int64) {
+    /// After compaction: appends go to the new file, which already holds everything. After the
+    /// vector store's log rotation: to the next log (`path`), once the old one is fsynced.
+    mutating func replace(_ descriptor: JournalDescriptor, size: Int64, path: String? = nil) {
         self.descriptor = descriptor
         self.size = size
+        if let path { self.path = path }
     }
+
+    private var closed: GatewayError { GatewayError(.unavailable, "\(kind.service) is closed") }
 
     /// fsyncs and lets go of the file (it closes when no group commit still holds it).
     mutating func close() {
@@ -75,9 +85,9 @@ struct JournalWriter {
             return
         }
         do throws(GatewayError) {
-            try JournalIO.syncFile(descriptor.fd, path)
+            try JournalIO.syncFile(descriptor.fd, path, kind: kind)
             closedCleanly = true
-            failure = GatewayError(.unavailable, "batch queue is closed")
+            failure = closed
         } catch {
             poison(error)
         }

@@ -14,11 +14,18 @@ struct TopK {
     init(k: Int, ids: [String]) {
         self.k = k
         self.ids = ids
-        heap.reserveCapacity(min(k, 1024))
+        heap.reserveCapacity(min(max(k, 0), 1024))
     }
 
     func better(_ a: Entry, _ b: Entry) -> Bool {
         a.score != b.score ? a.score > b.score : ids[a.slot] < ids[b.slot]
+    }
+
+    /// Whether `offer` could keep a point with this score: the cheap test the scan makes for
+    /// every row, before it looks at payloads or ids. Equal to the root passes (the id decides).
+    @inline(__always)
+    func admits(_ score: Float) -> Bool {
+        heap.count < k || (k > 0 && score >= heap[0].score)
     }
 
     mutating func offer(score: Float, slot: Int) {

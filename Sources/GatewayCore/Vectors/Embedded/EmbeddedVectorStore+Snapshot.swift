@@ -1,0 +1,45 @@
+/// Snapshots and shutdown: folding the log into one file.
+extension EmbeddedVectorStore {
+    /// Writes every collection to a new snapshot now and starts a fresh log; the logs it covers
+    /// are deleted. Nothing happens for a memory-only store or when the log holds nothing new.
+    /// The store does this by itself when the log passes `snapshotThreshold`, and in `close`.
+    public func snapshot() throws(GatewayError) {
+        try snapshotting.withLock { (_) throws(GatewayError) in try takeSnapshot() }
+    }
+
+    /// Takes a last snapshot (so the next start reads one file), fsyncs and closes the log, and
+    /// frees the directory for another store. Later changes throw `unavailable`; searches still
+    /// answer from memory. A failed snapshot loses nothing: the next start replays the log.
+    public func close() {
+        snapshotting.withLock { _ in
+            try? takeSnapshot()
+            state.withLock { s in
+                s.log?.writer.close()
+                s.log?.lock = nil
+            }
+        }
+    }
+
+    func snapshotInBackground() {
+        try? snapshot()
+        state.withLock { $0.log?.snapshotPending = false }
+    }
+
+    /// Rotates the log under the lock (quick: an fsync and a new file), then writes the image of
+    /// that moment outside it, while changes go on into the new log.
+    private func takeSnapshot() throws(GatewayError) {
+        let taken = try state.withLock { (s) throws(GatewayError) -> (EmbeddedCollections, UInt64, VectorStoreFiles)? in
+            guard s.log != nil, !s.log!.isFolded else { return nil }
+            let next = try s.log!.rotate()
+            return (s.collections, next, s.log!.files)
+        }
+        guard let (image, next, files) = taken else { return }
+        do throws(GatewayError) {
+            try VectorSnapshotWriter.write(image, nextGeneration: next, files: files)
+        } catch {
+            state.withLock { $0.log?.snapshotFailed(threshold: snapshotThreshold) }
+            throw error
+        }
+        state.withLock { $0.log?.snapshotWritten(next) }
+    }
+}

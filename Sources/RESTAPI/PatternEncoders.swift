@@ -1,0 +1,137 @@
+import GatewayCore
+import JSON
+
+/// The vector status pages' documents, written straight to bytes.
+enum PatternEncoders {
+    static func status(_ r: VectorPatternsReport) -> [UInt8] {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("store"); w.string(r.store)
+        if let bytes = r.memoryBytes { w.key("memory_bytes"); w.number(bytes) }
+        w.key("models")
+        w.beginObject()
+        for m in r.models {
+            w.key(m.model.name)
+            w.beginObject()
+            w.key("pattern"); w.string(m.model.pattern.rawValue)
+            w.key("vector_size"); w.number(m.model.vectorSize)
+            w.key("points")
+            if let points = m.points { w.number(points) } else { w.null() }
+            w.key("breaker"); w.string(m.breaker)
+            w.key("cache_hit_ratio"); w.number(ExternalEncoders.rounded(m.cacheHitRatio))
+            if let bytes = m.memoryBytes { w.key("memory_bytes"); w.number(bytes) }
+            w.endObject()
+        }
+        w.endObject()
+        w.endObject()
+        return w.bytes
+    }
+
+    static func health(_ reports: [ModelHealthReport], ok: Bool) -> [UInt8] {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("status"); w.string(ok ? "ok" : "degraded")
+        w.key("models")
+        w.beginObject()
+        for r in reports {
+            w.key(r.model)
+            w.beginObject()
+            w.key("upstream"); w.string(r.upstreamOK ? "ok" : "down")
+            w.key("store"); w.string(r.storeOK ? "ok" : "down")
+            w.endObject()
+        }
+        w.endObject()
+        w.endObject()
+        return w.bytes
+    }
+
+    static func metrics(_ core: PatternCore) -> [UInt8] {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("models")
+        w.beginObject()
+        for m in core.configuration.registry.models {
+            guard let stats = core.vectorStats(for: m.name) else { continue }
+            w.key(m.name)
+            w.beginObject()
+            for op in VectorOperation.allCases {
+                let s = stats.operation(op)
+                w.key(op.rawValue)
+                StatusEncoders.metricFields(&w, requests: s.snapshot.requests, errors: s.snapshot.errors,
+                                            latency: s.latency, cacheHits: s.snapshot.cacheHits,
+                                            cacheMisses: s.snapshot.cacheMisses)
+            }
+            w.endObject()
+        }
+        w.endObject()
+        w.endObject()
+        return w.bytes
+    }
+
+    static func selfTest(_ results: [ModelSelfTest]) -> [UInt8] {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("models")
+        w.beginObject()
+        for r in results {
+            w.key(r.model)
+            w.beginObject()
+            w.key("health"); w.bool(r.health)
+            w.key("embed"); w.bool(r.embed)
+            w.key("search"); w.bool(r.search)
+            w.key("latency_ms"); w.number(ExternalEncoders.rounded(r.latencyMs))
+            if let e = r.error { w.key("error"); w.string(e) }
+            w.endObject()
+        }
+        w.endObject()
+        let passed = results.filter(\.passed).count
+        w.key("passed"); w.number(passed)
+        w.key("failed"); w.number(results.count - passed)
+        w.endObject()
+        return w.bytes
+    }
+
+    /// The effective settings: defaults, then the YAML file, then the environment.
+    static func optimizations(_ core: PatternCore) -> [UInt8] {
+        let c = core.configuration
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("models")
+        w.beginObject()
+        for m in c.registry.models {
+            w.key(m.name)
+            w.beginObject()
+            w.key("pattern"); w.string(m.pattern.rawValue)
+            w.key("vector_size"); w.number(m.vectorSize)
+            w.key("batch_size"); w.number(c.effectiveBatchSize(m))
+            w.key("cache_ttl"); w.number(m.cacheTTL)
+            w.key("timeout"); w.number(m.timeout)
+            w.key("index")
+            w.beginObject()
+            w.key("m"); w.number(m.indexM)
+            w.key("ef_construct"); w.number(m.indexEfConstruct)
+            w.endObject()
+            w.key("endpoints")
+            w.beginArray()
+            for e in m.endpoints { w.string(e) }
+            w.endArray()
+            w.key("dialect"); w.string(m.dialect.rawValue)
+            w.endObject()
+        }
+        w.endObject()
+        w.key("settings")
+        w.beginObject()
+        w.key("hybrid_urgent_threshold"); w.number(c.hybridUrgentThreshold)
+        w.key("bulk_batch_size"); w.number(c.bulkBatchSize)
+        w.key("bulk_processing_interval"); w.number(c.bulkProcessingInterval)
+        w.key("retry_attempts"); w.number(c.retryAttempts)
+        w.key("circuit_breaker_threshold"); w.number(c.circuitBreakerThreshold)
+        w.key("breaker_cooldown"); w.number(c.breakerCooldown)
+        w.key("queue_limit"); w.number(c.queueLimit)
+        w.key("queue"); w.string(c.redisURL == nil ? "embedded" : "redis")
+        w.key("vector_store"); w.string(core.vectorStore.kind)
+        w.endObject()
+        w.endObject()
+        return w.bytes
+    }
+}
