@@ -16,8 +16,9 @@ public struct ModelSelfTest: Sendable {
 
 extension PatternCore {
     /// Every model at once: a health probe, one embed and an ingest+search round trip on a
-    /// scratch collection (`selftest_<model>`, dropped afterwards), so the check never touches
-    /// the model's own points or its search cache.
+    /// scratch collection (`selftest_<model>_<random>`, dropped afterwards), so the check never
+    /// touches the model's own points or its search cache, and two instances sharing one Qdrant
+    /// can run it at the same time.
     public func selfTest(context: CallContext) async -> [ModelSelfTest] {
         await withTaskGroup(of: ModelSelfTest.self) { group in
             for m in configuration.registry.models {
@@ -59,7 +60,7 @@ extension PatternCore {
     /// cosine of 1.
     private func storeRoundTrip(_ m: ModelConfig) async throws(GatewayError) {
         var collection = VectorCollection(model: m)
-        collection.name = Self.selfTestPrefix + m.name
+        collection.name = Self.selfTestPrefix + m.name + "_" + PointID.generate().prefix(8)
         let points = (0..<3).map { i in
             VectorPoint(id: "selftest-\(i)", vector: (0..<m.vectorSize).map { Float(($0 * 7 + i * 13) % 17) - 8 },
                         payload: ["selftest": "\(i)"])

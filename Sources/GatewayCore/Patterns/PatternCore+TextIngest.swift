@@ -82,8 +82,6 @@ extension PatternCore {
             throw error
         }
         await vectors.invalidate(model.name)
-        if let n = try? await vectorStore.count(collection: model.name) {
-            vectors.metrics.points[model.name]?.set(Double(n))
-        }
+        await refreshPointsGauge(model.name)
     }
 }

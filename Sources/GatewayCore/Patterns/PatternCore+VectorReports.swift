@@ -30,11 +30,20 @@ extension PatternCore {
         for m in configuration.registry.models {
             let states = pool.endpoints(for: m.name).map { $0.breaker.snapshot().stateName }
             let points = try? await vectorStore.count(collection: m.name)
+            if let points { vectors.metrics.points[m.name]?.set(Double(points)) }
             models.append(VectorModelReport(
                 model: m, points: points, breaker: Self.overallBreakerState(states),
                 cacheHitRatio: vectors.stats[m.name]?.search.snapshot.cacheHitRatio ?? 0,
                 memoryBytes: vectorStore.memoryBytes(collection: m.name)))
         }
         return VectorPatternsReport(store: vectorStore.kind, models: models)
+    }
+
+    /// `pattern_vector_points` after an ingest. Only for a store in this process: for Qdrant it
+    /// would cost a request per ingest, so there the gauge follows the status page instead.
+    func refreshPointsGauge(_ model: String) async {
+        guard vectorStore.memoryBytes(collection: model) != nil,
+              let n = try? await vectorStore.count(collection: model) else { return }
+        vectors.metrics.points[model]?.set(Double(n))
     }
 }

@@ -40,9 +40,7 @@ extension PatternCore {
                 throw error
             }
             await vectors.invalidate(model.name)
-            if let n = try? await vectorStore.count(collection: model.name) {
-                vectors.metrics.points[model.name]?.set(Double(n))
-            }
+            await refreshPointsGauge(model.name)
             vectorFinished(model, .ingest, context, started: started, outcome: "success")
             return IngestOutcome(model: model.name, ingested: points.count, ids: points.map(\.id))
         } catch {

@@ -56,14 +56,7 @@ enum QdrantRequestBody {
 
     /// `POST /collections/{c}/points/delete`: `{"points": [uuid, ...]}`.
     static func delete(uuids: some Collection<String>) -> [UInt8] {
-        var w = JSONWriter(capacity: uuids.count * 39 + 16)
-        w.beginObject()
-        w.key("points")
-        w.beginArray()
-        for u in uuids { w.string(u) }
-        w.endArray()
-        w.endObject()
-        return w.bytes
+        JSON.serialize(["points": .array(uuids.map { .string($0) })])
     }
 
     /// One point of an upsert body: the mapped id, the vector, the payload (keys sorted, so
