@@ -13,7 +13,7 @@ import pytest
 
 from helpers import gateway_bin, run
 from qdrant_double import QdrantDouble
-from services import MODELS, gateway_env, gateways, http, module_gateways, sim  # noqa: F401 (fixtures)
+from services import MODELS, gateway_env, gateways, http, module_gateways, redis_server, sim  # noqa: F401 (fixtures)
 from test_vectors import SCORE_TOL, cosine, ingest, search, tag, vec
 
 # How the gateway names points in Qdrant (documented in QdrantPointID.swift).
@@ -208,6 +208,23 @@ def test_two_gateways_share_one_store(gateways, sim, double):
         assert http(gw.port, "GET", "/api/v1/patterns/status").json()["models"]["phi3"]["points"] == 2
     # One collection, however many instances raced to use it first.
     assert len(double.recorded("PUT", r"^/collections/phi3$")) == 1
+
+
+def test_an_ingest_through_one_instance_invalidates_the_others_cached_searches(gateways, sim, double, redis_server):
+    a = gateways.start(gateway_env(sim, redis_server, QDRANT_URL=double.url))
+    b = gateways.start(gateway_env(sim, redis_server, QDRANT_URL=double.url))
+    size = MODELS["general"]["size"]
+    t = tag()
+    ingest(a.port, "general", {"vectors": [{"id": f"old-{t}", "vector": vec(1, size), "payload": {"run": t}}]})
+    body = {"query_vector": vec(2, size), "filter": {"run": t}}
+    assert search(a.port, "general", body).json()["cached"] is False
+    cached = search(a.port, "general", body).json()
+    assert cached["cached"] is True and [h["id"] for h in cached["results"]] == [f"old-{t}"]
+    ingest(b.port, "general", {"vectors": [{"id": f"new-{t}", "vector": vec(2, size), "payload": {"run": t}}]})
+    fresh = search(a.port, "general", body).json()
+    assert fresh["cached"] is False, "instance a served a search cached before b's ingest"
+    assert [h["id"] for h in fresh["results"]] == [f"new-{t}", f"old-{t}"]
+    assert search(a.port, "general", body).json()["cached"] is True
 
 
 def test_results_equal_the_embedded_store(gateways, sim, double):
