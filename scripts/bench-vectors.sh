@@ -134,8 +134,6 @@ vectors_report() {
   echo "- numpy: $VEC_BLAS (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for that command)"
   echo "- the machine is shared: other work on it moves these numbers by ±20 % from run to run"
   echo "- gateway: \`$(v=${VEC_GW_CMD[*]}; v=${v//$ROOT\//}; echo "${v//$TMP/\$TMP}")\` with every \`*_ENDPOINT\` pointing at the simulator"
-  echo "- commands:"
-  for c in "${VEC_CMDS[@]}"; do echo "  - \`${c//$ROOT\//}\`"; done
   echo
   echo "| data | CPUs | store p50 ms | store GB/s | numpy p50 ms | numpy GB/s | store/numpy | bar | met |"
   echo "|---|---|---:|---:|---:|---:|---:|---|---|"
@@ -156,5 +154,8 @@ vectors_report() {
   echo "| measurement | req/s (median) | p50 ms | p99 ms | bar | met |"
   echo "|---|---:|---:|---:|---|---|"
   echo "| cached search (general, 10,000 points, one body), wrk -t1 -c${CONNS} | $(fmt "${c[0]}") | $(fmt "${c[1]}") | $(fmt "${c[2]}") | ≥ 20,000 req/s | $(awk -v r="${c[0]}" 'BEGIN { print (r >= 20000) ? "yes" : "no" }') |"
+  echo
+  echo "Commands:"
+  for c in "${VEC_CMDS[@]}"; do echo "- \`${c//$ROOT\//}\`"; done
   echo
 }

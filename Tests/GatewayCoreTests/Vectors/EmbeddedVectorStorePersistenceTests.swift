@@ -15,7 +15,7 @@ struct EmbeddedVectorStorePersistenceTests {
     let m8 = VectorCollection(name: "m8", dimensions: 8)
     let m37 = VectorCollection(name: "m37", dimensions: 37)
 
-    /// A history of every kind of change over three collections; returns the queries' answers.
+    /// A history of every kind of change, over four collections.
     private func writeHistory(_ store: EmbeddedVectorStore, rng: inout SplitMix64) async throws {
         try await store.upsert(VectorSearchReference.points(count: 300, dimensions: 8, rng: &rng), into: m8)
         try await store.upsert(VectorSearchReference.points(count: 200, dimensions: 37, rng: &rng), into: m37)

@@ -67,7 +67,7 @@ public final class EmbeddedVectorStore: VectorStore {
         async throws(GatewayError)
     {
         let rows = try VectorRows.validated(points, into: collection)
-        let chunks = rows.chunked(maxBytes: Self.recordBytes)
+        let chunks = persistent ? rows.chunked(maxBytes: Self.recordBytes) : [rows]
         // Encoded and checksummed before taking the lock.
         let frames = persistent ? chunks.map { VectorLogRecord.upsert($0).frame } : []
         let end = try change { (s) throws(GatewayError) in
