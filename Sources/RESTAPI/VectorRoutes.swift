@@ -67,11 +67,16 @@ struct VectorRoutes: Sendable {
 
     private func search(model name: String, _ body: [UInt8], _ call: CallContext, _ context: RequestContext) async -> Reply {
         do {
-            _ = try core.model(named: name)
-            let f = try SearchBodyDecoder.decode(body)
-            let query = SearchQuery(model: name, vector: f.queryVector, text: f.query, limit: f.limit, filter: f.filter,
-                                    scoreThreshold: f.scoreThreshold.map { Float($0) }, context: call)
-            let outcome = try await core.search(query)
+            let outcome: SearchOutcome
+            if let repeated = await core.searchRepeated(model: name, body: body, context: call) {
+                outcome = repeated
+            } else {
+                _ = try core.model(named: name)
+                let f = try SearchBodyDecoder.decode(body)
+                let query = SearchQuery(model: name, vector: f.queryVector, text: f.query, limit: f.limit, filter: f.filter,
+                                        scoreThreshold: f.scoreThreshold.map { Float($0) }, context: call, rawBody: body)
+                outcome = try await core.search(query)
+            }
             var r = Reply.json(200, VectorEncoders.searched(outcome))
             r.headers.add("X-Cache", outcome.cached ? "HIT" : "MISS")
             return r

@@ -69,6 +69,31 @@ struct VectorRoutesTests {
         #expect(jsonObject(again.body)?["cached"] as? Bool == true)
     }
 
+    @Test func aRepeatedBodyIsServedFromTheCacheUntilTheNextIngest() async throws {
+        try await ingestSample()
+        let body = #"{"query_vector":[1,0.5,0],"limit":2}"#
+        let first = await post("/api/v1/patterns/general/search", body)
+        let again = await post("/api/v1/patterns/general/search", body)
+        #expect(first.headers["x-cache"] == "MISS" && again.headers["x-cache"] == "HIT")
+        let results = { (r: RecordingResponseWriter.Recorded) in
+            (jsonObject(r.body)?["results"] as? [[String: Any]])?.map { $0["id"] as? String } ?? []
+        }
+        #expect(results(first) == ["b", "a"] && results(again) == ["b", "a"])
+        // Other bytes, the same query: the canonical key still finds it.
+        let respaced = await post("/api/v1/patterns/general/search", #"{ "limit": 2, "query_vector": [1, 0.5, 0.0] }"#)
+        #expect(respaced.headers["x-cache"] == "HIT" && results(respaced) == ["b", "a"])
+        // An ingest makes both kinds of entry unreachable.
+        let r = await post("/api/v1/patterns/general/ingest", #"{"vectors":[{"id":"best","vector":[1,0.5,0]}]}"#)
+        #expect(r.status == 200)
+        let after = await post("/api/v1/patterns/general/search", body)
+        #expect(after.headers["x-cache"] == "MISS" && results(after) == ["best", "b"])
+        let s = try #require(core.vectorStats(for: "general")).search.snapshot
+        #expect(s.requests == 4 && s.cacheHits == 2 && s.cacheMisses == 2)
+        // A bad body is never answered from the cache, whatever came before it.
+        let bad = await post("/api/v1/patterns/general/search", #"{"query_vector":[1,0.5],"limit":2}"#)
+        #expect(bad.status == 400)
+    }
+
     @Test func plainArraysGetGeneratedIDsAndFilterAndThresholdApply() async throws {
         try await ingestSample()
         let r = await post("/api/v1/patterns/general/ingest", "{\"vectors\":[[0,0,1],[0,1,0]]}")

@@ -71,19 +71,44 @@ extension PatternCore {
         // never let it outlive the data it came from.
         let generation = model.cacheTTL > 0 ? await vectors.generation(model.name) : nil
         let key = generation.map { VectorRuntime.searchKey(model: model.name, generation: $0, search: search) }
-        let stats = vectors.stats[model.name]?.search
+        let bodyKey = generation.flatMap { g in query.rawBody.flatMap { VectorRuntime.bodyKey(model: model.name, generation: g, body: $0) } }
         if let key, let hit = vectors.results.get(key, now: clock.now()) {
-            stats?.cacheLookup(hit: true)
-            vectors.metrics.searchCacheHits[model.name]?.inc()
+            searchCacheLookup(model.name, hit: true)
+            if let bodyKey { remember(hit, under: bodyKey, model) }
             return (hit, true)
         }
-        stats?.cacheLookup(hit: false)
-        vectors.metrics.searchCacheMisses[model.name]?.inc()
+        searchCacheLookup(model.name, hit: false)
         let results = try await vectorStore.search(search, in: VectorCollection(model: model))
         if let key {
-            vectors.results.set(key, results, cost: VectorRuntime.cost(results), ttl: .seconds(model.cacheTTL), now: clock.now())
+            remember(results, under: key, model)
+            if let bodyKey { remember(results, under: bodyKey, model) }
         }
         return (results, false)
+    }
+
+    /// A search whose exact body was answered before (REST sends the same bytes again, as a
+    /// dashboard polling one query does): the cached results without decoding the body's floats
+    /// or hashing the query. Nil when there is no such entry; the caller then takes the full path,
+    /// which also answers every error.
+    public func searchRepeated(model name: String, body: [UInt8], context: CallContext) async -> SearchOutcome? {
+        guard let model = configuration.registry.model(named: name), model.cacheTTL > 0 else { return nil }
+        let started = clock.now()
+        guard let generation = await vectors.generation(model.name),
+              let key = VectorRuntime.bodyKey(model: model.name, generation: generation, body: body),
+              let hit = vectors.results.get(key, now: clock.now()) else { return nil }
+        searchCacheLookup(model.name, hit: true)
+        vectorFinished(model, .search, context, started: started, outcome: "success")
+        return SearchOutcome(model: model.name, results: hit, cached: true, tookMs: Self.milliseconds(clock.now() - started))
+    }
+
+    private func searchCacheLookup(_ model: String, hit: Bool) {
+        vectors.stats[model]?.search.cacheLookup(hit: hit)
+        (hit ? vectors.metrics.searchCacheHits : vectors.metrics.searchCacheMisses)[model]?.inc()
+    }
+
+    private func remember(_ results: [ScoredPoint], under key: String, _ model: ModelConfig) {
+        vectors.results.set(key, results, cost: VectorRuntime.cost(results) + key.utf8.count, ttl: .seconds(model.cacheTTL),
+                            now: clock.now())
     }
 
     /// A text query is embedded through the model's real-time path — its upstream pool, with

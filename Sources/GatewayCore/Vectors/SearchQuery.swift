@@ -10,9 +10,14 @@ public struct SearchQuery: Sendable {
     /// Hits scoring below it are dropped.
     public var scoreThreshold: Float?
     public var context: CallContext
+    /// The request body as received, when the front-end has one (REST): the results are then
+    /// also cached under those exact bytes, for `PatternCore.searchRepeated`.
+    public var rawBody: [UInt8]?
 
     public init(model: String, vector: [Float]? = nil, text: String? = nil, limit: Int = 10,
-                filter: [String: String] = [:], scoreThreshold: Float? = nil, context: CallContext) {
+                filter: [String: String] = [:], scoreThreshold: Float? = nil, context: CallContext,
+                rawBody: [UInt8]? = nil) {
+        self.rawBody = rawBody
         self.model = model
         self.vector = vector
         self.text = text

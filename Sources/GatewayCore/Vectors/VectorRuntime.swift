@@ -62,8 +62,20 @@ final class VectorRuntime: Sendable {
             append(v)
         }
         append(UInt32(search.vector.count))
+        #if _endian(little)
+        search.vector.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        #else
         for x in search.vector { append(x.bitPattern) }
+        #endif
         return CacheKey.key(model: model, operation: "search", canonicalInput: bytes)
+    }
+
+    /// The exact-body key: the body's own bytes (not a digest), so equal keys are equal bodies
+    /// and no hash collision can serve another query's results. A body that is not UTF-8 gets
+    /// none (the canonical key still applies).
+    static func bodyKey(model: String, generation: (local: UInt64, shared: UInt64), body: [UInt8]) -> String? {
+        guard let text = String(validating: body, as: UTF8.self) else { return nil }
+        return "body\u{0}\(model)\u{0}\(generation.local):\(generation.shared)\u{0}" + text
     }
 
     /// Roughly what an entry holds, for the byte budget.
