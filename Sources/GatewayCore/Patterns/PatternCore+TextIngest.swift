@@ -75,13 +75,6 @@ extension PatternCore {
         for (i, p) in points.enumerated() {
             try VectorChecks.vector(p.vector, dimensions: model.vectorSize, model: model.name, field: "embeddings[\(i)]")
         }
-        do throws(GatewayError) {
-            try await vectorStore.upsert(points, into: VectorCollection(model: model), wait: false)
-        } catch {
-            await vectors.invalidate(model.name)
-            throw error
-        }
-        await vectors.invalidate(model.name)
-        await refreshPointsGauge(model.name)
+        try await store(points, model, wait: false)
     }
 }

@@ -32,15 +32,7 @@ extension PatternCore {
                 try VectorChecks.vector(points[i].vector, dimensions: model.vectorSize, model: model.name,
                                         field: "points[\(i)].vector")
             }
-            // Invalidate even when the store fails: a remote store may have taken part of the call.
-            do throws(GatewayError) {
-                try await vectorStore.upsert(points, into: VectorCollection(model: model), wait: true)
-            } catch {
-                await vectors.invalidate(model.name)
-                throw error
-            }
-            await vectors.invalidate(model.name)
-            await refreshPointsGauge(model.name)
+            try await store(points, model, wait: true)
             vectorFinished(model, .ingest, context, started: started, outcome: "success")
             return IngestOutcome(model: model.name, ingested: points.count, ids: points.map(\.id))
         } catch {
@@ -99,6 +91,19 @@ extension PatternCore {
         searchCacheLookup(model.name, hit: true)
         vectorFinished(model, .search, context, started: started, outcome: "success")
         return SearchOutcome(model: model.name, results: hit, cached: true, tookMs: Self.milliseconds(clock.now() - started))
+    }
+
+    /// Upserts, then makes the model's cached searches unreachable — also when the store fails:
+    /// a remote store may have taken part of the call.
+    func store(_ points: [VectorPoint], _ model: ModelConfig, wait: Bool) async throws(GatewayError) {
+        do throws(GatewayError) {
+            try await vectorStore.upsert(points, into: VectorCollection(model: model), wait: wait)
+        } catch {
+            await vectors.invalidate(model.name)
+            throw error
+        }
+        await vectors.invalidate(model.name)
+        await refreshPointsGauge(model.name)
     }
 
     private func searchCacheLookup(_ model: String, hit: Bool) {
