@@ -97,3 +97,14 @@ demo: release
 	echo "demo: simulator pid $$sim, gateway pid $$gw on http://127.0.0.1:$(DEMO_PORT) — Ctrl-C stops both"; \
 	echo "  curl -s localhost:$(DEMO_PORT)/api/v1/external/phi3/embed -d '{\"text\":\"hello\"}' | head -c 200"; \
 	wait -n $$sim $$gw || true
+
+# make fuzz-smoke: every libFuzzer target of Tests/Fuzz for FUZZ_SMOKE_SECONDS each (scripts/fuzz; about
+# 50 s in all once .build-fuzz is warm, ~2 min more from cold). make fuzz FUZZ_TIME=600 for the long runs.
+FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_TIME          ?= 600
+.PHONY: fuzz-smoke fuzz
+fuzz-smoke:
+	scripts/fuzz --time $(FUZZ_SMOKE_SECONDS)
+
+fuzz:
+	scripts/fuzz --time $(FUZZ_TIME)

@@ -91,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "PatternUpstreamSim",
             dependencies: [
-                "Transport", "GatewayHTTP", "GatewayCore", "JSON", "CLinux",
+                "Transport", "TLS", "GatewayHTTP", "GatewayCore", "JSON", "CLinux",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

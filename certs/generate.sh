@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Make a throwaway PKI for local TLS and mutual-TLS testing.
 #   certs/generate.sh [OUT_DIR]     (default: certs/out next to this script)
-# Writes ca.*, server.*, client.* and rogue-ca.* / rogue-client.* (a second CA the gateway must
-# not trust, so refusal can be tested). Overwrites what is there; prints nothing unless it fails.
+# Writes ca.*, server.*, client.*, gateway-client.* (the gateway's identity towards https
+# upstreams), expired-client.* (signed by the CA but long expired) and rogue-ca.* / rogue-client.*
+# (a second CA the gateway must not trust), so refusals can be tested. Overwrites what is there;
+# prints nothing unless it fails.
 set -euo pipefail
 
 out_dir="${1:-"$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/out"}"
@@ -66,8 +68,34 @@ new_leaf() {
     -out "$out_dir/$1.crt"
 }
 
+# new_expired_leaf NAME CN PROFILE CA_NAME: valid for one day in 2020. OpenSSL 3.0's `x509 -req`
+# cannot backdate, `ca` can; its database lives in the scratch directory and is thrown away.
+new_expired_leaf() {
+  new_key "$1"
+  run openssl req -new -key "$out_dir/$1.key" -subj "/CN=$2" -out "$work/$1.csr"
+  mkdir -p "$work/db"
+  : >"$work/db/index.txt"
+  cat >"$work/ca.cnf" <<EOF
+[ca]
+default_ca = throwaway
+[throwaway]
+database = $work/db/index.txt
+new_certs_dir = $work/db
+rand_serial = yes
+default_md = sha256
+policy = anything
+[anything]
+commonName = supplied
+EOF
+  run openssl ca -batch -notext -config "$work/ca.cnf" -cert "$out_dir/$4.crt" -keyfile "$out_dir/$4.key" \
+    -startdate 20200101000000Z -enddate 20200102000000Z -extfile "$work/ext.cnf" -extensions "$3" \
+    -in "$work/$1.csr" -out "$out_dir/$1.crt"
+}
+
 new_ca ca "PatternGateway Test CA"
 new_leaf server localhost server ca
 new_leaf client pattern-client client ca
+new_leaf gateway-client pattern-gateway client ca
+new_expired_leaf expired-client pattern-client-expired client ca
 new_ca rogue-ca "PatternGateway Rogue CA"
 new_leaf rogue-client pattern-client client rogue-ca

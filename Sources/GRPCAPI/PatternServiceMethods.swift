@@ -9,16 +9,27 @@ struct PatternServiceMethods: Sendable {
 
     func table() -> [(String, GRPCMethod)] {
         let core = self.core
-        let methods: [(String, GRPCMethod)] = [
-            ("Embed", { try await Self.embed(core, $0) }),
-            ("SearchPattern", { try await Self.search(core, $0) }),
-            ("Ingest", { try await Self.ingest(core, $0) }),
-            ("IngestStream", { try await Self.ingestStream(core, $0) }),
-            ("GetBatch", { try await Self.getBatch(core, $0) }),
-            ("WatchBatch", { try await Self.watchBatch(core, $0) }),
-            ("GetPatternStatus", { try await Self.patternStatus(core, $0) }),
+        // The roles of spec §6, as for the same calls over REST.
+        let methods: [(String, APIKeyRole, GRPCMethod)] = [
+            ("Embed", .write, { try await Self.embed(core, $0) }),
+            ("SearchPattern", .read, { try await Self.search(core, $0) }),
+            ("Ingest", .write, { try await Self.ingest(core, $0) }),
+            ("IngestStream", .write, { try await Self.ingestStream(core, $0) }),
+            ("GetBatch", .read, { try await Self.getBatch(core, $0) }),
+            ("WatchBatch", .read, { try await Self.watchBatch(core, $0) }),
+            ("GetPatternStatus", .read, { try await Self.patternStatus(core, $0) }),
         ]
-        return methods.map { (Self.prefix + $0.0, $0.1) }
+        return methods.map { name, role, method in
+            let path = Self.prefix + name
+            return (path, { call in
+                // The key comes from the call's metadata (`authorization: Bearer …` or
+                // `x-api-key`); a refusal ends the call with UNAUTHENTICATED, PERMISSION_DENIED
+                // or RESOURCE_EXHAUSTED before the request is read.
+                _ = try await core.access.admit(credential: call.context.credential, needs: role,
+                                                operation: String(path.dropFirst()))
+                try await method(call)
+            })
+        }
     }
 
     static func decode<M: GatewayMessage>(_ type: M.Type, _ bytes: [UInt8]) throws(GRPCStatus) -> M {

@@ -7,6 +7,7 @@ import JSON
 extension GatewayResolvers {
     static func embed(_ core: PatternCore, _ args: ArgumentValues, _ info: ResolveInfo) async throws -> ResolvedValue {
         let state = state(info)
+        try requireRole(core, .write, state, "mutation embed")
         let model = try args.string("model")
         let text = args.optionalString("text")
         let texts: [String]?
@@ -53,6 +54,7 @@ extension GatewayResolvers {
     }
 
     static func ingest(_ core: PatternCore, _ args: ArgumentValues, _ info: ResolveInfo) async throws -> ResolvedValue {
+        try requireRole(core, .write, state(info), "mutation ingest")
         let state = state(info)
         guard case .array(let items)? = args["vectors"] else { throw invalid("vectors is required", argument: "vectors") }
         var points: [VectorPoint] = []

@@ -22,7 +22,8 @@ enum GatewayResolvers {
         map["Mutation", "embed"] = { _, args, info in try await embed(core, args, info) }
         map["Mutation", "searchPattern"] = { _, args, info in try await search(core, args, info) }
         map["Mutation", "ingest"] = { _, args, info in try await ingest(core, args, info) }
-        map["Mutation", "simulateFailover"] = { _, args, _ in
+        map["Mutation", "simulateFailover"] = { _, args, info in
+            try requireRole(core, .admin, state(info), "mutation simulateFailover")
             let model = try args.string("model")
             let report = try await coreCall { () async throws(GatewayError) in try await core.simulateFailover(model: model) }
             return .json(CoreValues.failover(report))
@@ -33,6 +34,17 @@ enum GatewayResolvers {
     static func state(_ info: ResolveInfo) -> GraphQLCallState {
         // The route always passes its state; a missing one is a wiring bug worth a loud failure.
         info.context as! GraphQLCallState
+    }
+
+    /// A mutation that needs more than the `read` every request was admitted with: a field
+    /// error (`permission_denied`) when the key's role is lower; no token is taken again.
+    static func requireRole(_ core: PatternCore, _ role: APIKeyRole, _ state: GraphQLCallState,
+                            _ operation: String) throws(FieldError) {
+        do throws(GatewayError) {
+            try core.access.require(role, credential: state.call.credential, operation: operation)
+        } catch {
+            throw fieldError(error)
+        }
     }
 
     /// Runs a core call, turning its error into a field error with the spec's code.

@@ -34,6 +34,9 @@ public struct GraphQLServer: Sendable {
     let executor: Executor
     let documents: PreparedDocuments
     let limits: Limits
+    /// API keys (spec §6): a request needs a valid key (role read) and takes one token; the
+    /// mutations that need more check again in their resolvers, as field errors.
+    let access: AccessControl?
 
     /// Builds the running schema from the embedded Schema/gateway.graphql; a schema that does not
     /// build is a programming error caught by the test suite, so it stops the process here.
@@ -44,10 +47,11 @@ public struct GraphQLServer: Sendable {
         } catch {
             fatalError("Schema/gateway.graphql does not build: \(error)")
         }
-        self.init(schema: schema, resolvers: GatewayResolvers.map(core: core), limits: limits)
+        self.init(schema: schema, resolvers: GatewayResolvers.map(core: core), limits: limits, access: core.access)
     }
 
-    init(schema: GraphQLSchema, resolvers: ResolverMap, limits: Limits = Limits()) {
+    init(schema: GraphQLSchema, resolvers: ResolverMap, limits: Limits = Limits(), access: AccessControl? = nil) {
+        self.access = access
         self.schema = schema
         self.executor = Executor(schema: schema, resolvers: resolvers)
         self.documents = PreparedDocuments(schema: schema, limits: limits.query, parseOptions: limits.parse)
@@ -86,6 +90,38 @@ public struct GraphQLServer: Sendable {
             return failure(406, "/graphql answers application/graphql-response+json or application/json; Accept allows neither",
                            code: "invalid_argument", media: .json)
         }
+        var rateHeaders: [(String, String)] = []
+        if let access, access.enabled {
+            do throws(GatewayError) {
+                let grant = try await access.admit(credential: state.call.credential, needs: .read, operation: "/graphql")
+                if let grant {
+                    rateHeaders = [("RateLimit-Limit", String(grant.rateLimit.limit)),
+                                   ("RateLimit-Remaining", String(grant.rateLimit.remaining)),
+                                   ("RateLimit-Reset", String(grant.rateLimit.resetSeconds))]
+                }
+            } catch {
+                return refused(error, media: media)
+            }
+        }
+        var answer = await execute(request, state, media: media, isGet: isGet)
+        for (name, value) in rateHeaders { answer.headers.add(name, value) }
+        return answer
+    }
+
+    /// 401, 403 or 429 with the error as GraphQL's `errors` (and Retry-After, RateLimit-*).
+    private func refused(_ error: GatewayError, media: ResponseMediaType) -> Answer {
+        var extra: [(String, String)] = []
+        if let s = error.retryAfter { extra.append(("Retry-After", String(s))) }
+        if error.code == .unauthenticated { extra.append(("WWW-Authenticate", "Bearer")) }
+        if error.code == .rateLimited {
+            let d = Dictionary(error.details, uniquingKeysWith: { a, _ in a })
+            extra += [("RateLimit-Limit", d["limit"] ?? "0"), ("RateLimit-Remaining", "0"), ("RateLimit-Reset", d["reset"] ?? "1")]
+        }
+        return failure(error.code.httpStatus, error.message, code: error.code.name, media: media, extraHeaders: extra)
+    }
+
+    private func execute(_ request: Request, _ state: GraphQLCallState, media: ResponseMediaType, isGet: Bool) async -> Answer {
+        let head = request.head
         let httpRequest: GraphQLHTTPRequest
         do {
             if isGet {

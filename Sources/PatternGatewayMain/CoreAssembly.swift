@@ -19,7 +19,7 @@ struct CoreAssembly {
     static func build(_ settings: GatewaySettings, logger: Logger) throws -> CoreAssembly {
         let config = settings.core
         let metrics = MetricsRegistry()
-        let upstream = try UpstreamClient()
+        let upstream = try UpstreamClient(tls: settings.upstreamTLS)
         let pool = UpstreamPool(configuration: config, client: upstream, metrics: metrics)
         var redis: RedisClient?
         if let url = config.redisURL {
@@ -41,7 +41,8 @@ struct CoreAssembly {
         // Instances share search invalidation only when they share the points (Qdrant) and a Redis.
         let generations = store.kind == "qdrant" ? redis.map { RedisSearchGenerations(client: $0) } : nil
         let core = PatternCore(configuration: config, pool: pool, cache: cache, queue: queue, metrics: metrics,
-                               vectorStore: store, searchGenerations: generations)
+                               vectorStore: store, searchGenerations: generations,
+                               rateLimiter: redis.map { RedisRateLimiter(client: $0) })
         let consumer = "\(hostName())-\(getpid())"
         let workers = config.registry.models.filter { $0.pattern != .realTime }.map {
             BatchWorker(model: $0, core: core, consumer: consumer)
@@ -50,6 +51,7 @@ struct CoreAssembly {
             "queue": "\(redis == nil ? "embedded" : "redis")", "cache": "\(redis == nil ? "local" : "local+redis")",
             "models": "\(config.registry.names.joined(separator: ","))",
             "vector_store": "\(store.kind)\((store as? QdrantVectorStore).map { " at \($0.url)" } ?? "")",
+            "upstream_tls": "\(upstreamTLSSummary(settings.upstreamTLS))",
         ])
         return CoreAssembly(core: core, redis: redis, upstream: upstream, workers: workers, embeddedQueue: embedded)
     }
@@ -81,6 +83,12 @@ struct CoreAssembly {
             checks.append { await redis.ping() ? ("redis", nil) : ("redis", "not reachable; serving from the local cache") }
         }
         return checks
+    }
+
+    /// Which trust and identity https upstreams get; which files, not what is in them.
+    private static func upstreamTLSSummary(_ tls: UpstreamTLS) -> String {
+        let trust = tls.caPath.map { "ca \($0)" } ?? "system ca"
+        return tls.clientCertificatePath.map { "\(trust), client cert \($0)" } ?? trust
     }
 
     private static func hostName() -> String {

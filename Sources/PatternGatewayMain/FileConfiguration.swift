@@ -11,6 +11,9 @@ struct FileConfiguration: Decodable {
         var tlsCert: String?
         var tlsKey: String?
         var tlsClientCA: String?
+        var upstreamCA: String?
+        var upstreamClientCert: String?
+        var upstreamClientKey: String?
         var eventLoops: Int?
         var headerReadTimeout: Double?
         var idleTimeout: Double?
@@ -29,6 +32,9 @@ struct FileConfiguration: Decodable {
             case tlsCert = "tls_cert"
             case tlsKey = "tls_key"
             case tlsClientCA = "tls_client_ca"
+            case upstreamCA = "upstream_ca"
+            case upstreamClientCert = "upstream_client_cert"
+            case upstreamClientKey = "upstream_client_key"
             case eventLoops = "event_loops"
             case headerReadTimeout = "header_read_timeout"
             case idleTimeout = "idle_timeout"
@@ -46,12 +52,14 @@ struct FileConfiguration: Decodable {
     var server: Server?
     var models: [String: ModelsFileSection.Model]?
     var patterns: ModelsFileSection.Patterns?
+    var security: ModelsFileSection.Security?
 
     /// The sections the core validates.
     var coreSection: ModelsFileSection {
         var s = ModelsFileSection()
         s.models = models
         s.patterns = patterns
+        s.security = security
         return s
     }
 

@@ -5,6 +5,7 @@ import GatewayCore
 import HTTP1Codec
 import TLS
 import Transport
+import Upstream
 
 /// The process environment, read once.
 struct Environment {
@@ -30,6 +31,7 @@ struct Environment {
 /// command-line flags — each later one wins.
 struct GatewaySettings {
     var server = ServerConfiguration()
+    var upstreamTLS = UpstreamTLS()
     var shutdownTimeout: Double = 10
     var dataDir = "./data"
     var grpcMaxMessageBytes = 4 << 20
@@ -81,6 +83,8 @@ struct GatewaySettings {
             throw ConfigurationError(file: where_, key: cert == nil ? "server.tls_cert" : "server.tls_key",
                                      reason: "tls_cert and tls_key go together")
         }
+
+        s.upstreamTLS = try resolveUpstreamTLS(command: c, file: f, fileName: where_, environment: env)
 
         s.server.eventLoops = c.eventLoops ?? f?.eventLoops ?? s.server.eventLoops
         guard (1...256).contains(s.server.eventLoops) else {

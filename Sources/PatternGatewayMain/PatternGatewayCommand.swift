@@ -26,6 +26,12 @@ struct PatternGatewayCommand: ParsableCommand {
     @Option(help: "PEM private key for TLS.") var tlsKey: String?
     @Option(name: .customLong("tls-client-ca"), help: "PEM CA bundle: clients must present a certificate it signed (mutual TLS).")
     var tlsClientCA: String?
+    @Option(name: .customLong("upstream-ca"), help: "PEM CA bundle https upstreams must chain to (env UPSTREAM_TLS_CA; default: system CAs).")
+    var upstreamCA: String?
+    @Option(help: "PEM client certificate the gateway presents to https upstreams (env UPSTREAM_TLS_CERT).")
+    var upstreamClientCert: String?
+    @Option(help: "PEM key for --upstream-client-cert (env UPSTREAM_TLS_KEY; default: the certificate file).")
+    var upstreamClientKey: String?
     @Option(help: "YAML configuration file (default config/gateway.yaml when present).") var config: String?
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
     @Option(help: "Where the queue journal and the embedded store live (env GATEWAY_DATA_DIR; default ./data).")

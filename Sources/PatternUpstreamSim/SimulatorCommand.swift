@@ -5,6 +5,7 @@ import ArgumentParser
 import CLinux
 import GatewayCore
 import Logging
+import TLS
 import Transport
 
 /// `pattern-upstream-sim`: the nine model servers for tests, benchmarks and demos. Each model
@@ -24,6 +25,13 @@ struct SimulatorCommand: ParsableCommand {
     @Option(help: "Seed for latency jitter and injected errors.") var seed: UInt64 = 1
     @Option(help: "Event loops per listener.") var eventLoops = 1
     @Option(help: "trace … critical") var logLevel = "warning"
+    @Option(help: "PEM certificate chain: each listener also serves https (a vLLM behind a TLS proxy).")
+    var tlsCert: String?
+    @Option(help: "PEM private key for --tls-cert.") var tlsKey: String?
+    @Option(name: .customLong("tls-client-ca"), help: "PEM CA bundle: https callers must present a certificate it signed.")
+    var tlsClientCA: String?
+    @Option(help: "TLS-only port with --port (default: a free one); per-model listeners always pick free ones.")
+    var tlsPort: Int?
 
     func run() throws {
         _ = clinux_block_termination_signals()
@@ -39,6 +47,7 @@ struct SimulatorCommand: ParsableCommand {
 
         let models = ModelRegistry.defaults
         let sizes = Dictionary(uniqueKeysWithValues: models.map { ($0.name, $0.vectorSize) })
+        let tls = try tlsConfiguration()
         let plan = FaultPlan(latencyMilliseconds: latencyMs, jitterMilliseconds: jitterMs, errorRate: errorRate, seed: seed)
 
         var listeners: [(String?, Int)] = []
@@ -53,16 +62,38 @@ struct SimulatorCommand: ParsableCommand {
             cfg.host = host
             cfg.port = p
             cfg.eventLoops = eventLoops
+            cfg.tls = tls
+            // The TLS-only listener keeps cleartext away from the https port, as a TLS proxy would;
+            // the main port still answers cleartext (and TLS) for /control.
+            cfg.tlsPort = model == nil ? tlsPort ?? 0 : 0
             let handler = SimulatorHandler(fixedModel: model, sizes: sizes, plan: plan)
             let server = try HTTPServer(configuration: cfg, logger: logger) { request, writer in
                 await handler.handle(request, writer)
             }
             let bound = try server.start()
             print("pattern-upstream-sim: \(model ?? "all models") on http://\(host):\(bound.port)")
+            if let tlsPort = bound.tlsPort {
+                let mutual = tls?.clientCAPath == nil ? "" : " (client certificates required)"
+                print("pattern-upstream-sim: \(model ?? "all models") on https://\(host):\(tlsPort)\(mutual)")
+            }
             servers.append(server)
         }
         fflush(nil)  // all streams: the test harness waits for these lines
         _ = clinux_wait_termination_signal()
         for s in servers { s.shutdown(gracePeriod: 1) }
+    }
+
+    private func tlsConfiguration() throws -> TLSConfiguration? {
+        switch (tlsCert, tlsKey) {
+        case let (cert?, key?):
+            return TLSConfiguration(certificatePath: cert, privateKeyPath: key, clientCAPath: tlsClientCA)
+        case (nil, nil):
+            if tlsClientCA != nil || tlsPort != nil {
+                throw ValidationError("--tls-client-ca and --tls-port need --tls-cert and --tls-key")
+            }
+            return nil
+        default:
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
     }
 }

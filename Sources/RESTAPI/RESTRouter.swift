@@ -9,6 +9,7 @@ public struct RESTRouter: Sendable {
     private let operations: OperationsRoutes?
     private let vectors: VectorRoutes?
     private let patterns: PatternRoutes?
+    private let access: AccessControl?
 
     /// `diagnostics` turns on the `/debug/...` routes the live tests use. Without a core only
     /// `/health` (and the diagnostics) answer.
@@ -19,13 +20,14 @@ public struct RESTRouter: Sendable {
         self.operations = core.map { OperationsRoutes(core: $0, readinessChecks: readinessChecks) }
         self.vectors = core.map { VectorRoutes(core: $0) }
         self.patterns = core.map { PatternRoutes(core: $0) }
+        self.access = core.map(\.access)
     }
 
     public func handle(_ request: Request, _ writer: any ResponseWriter) async {
         let started = ContinuousClock.now
         let context = RequestContext(requestID: RequestID.from(request.head.headers), started: started,
                                      credential: Credential.from(request.head.headers))
-        let reply = await route(request, context)
+        let reply = await admitted(request, context)
         var headers = reply.headers
         headers.reserveCapacity(headers.count + 2)
         var timing = context
@@ -33,6 +35,27 @@ public struct RESTRouter: Sendable {
         headers.add("X-Request-Id", context.requestID)
         headers.add("Server-Timing", timing.serverTiming())
         writer.respond(status: reply.status, headers: headers, body: reply.body, trailers: nil)
+    }
+
+    /// The route's answer once the caller's key may call it; the key's rate-limit state rides on
+    /// every answer (`RateLimit-*`), a refusal is the spec's 401, 403 or 429.
+    private func admitted(_ request: Request, _ context: RequestContext) async -> Reply {
+        guard let access, access.enabled,
+              let role = AccessRules.role(method: request.head.method, path: request.head.path) else {
+            return await route(request, context)
+        }
+        do throws(GatewayError) {
+            let grant = try await access.admit(credential: context.credential, needs: role,
+                                               operation: "\(request.head.method) \(request.head.path)")
+            var reply = await route(request, context)
+            if let grant { for (name, value) in AccessRules.headers(grant.rateLimit) { reply.headers.add(name, value) } }
+            return reply
+        } catch {
+            var reply = Reply.error(APIError(error), context)
+            for (name, value) in AccessRules.headers(error) { reply.headers.add(name, value) }
+            if error.code == .unauthenticated { reply.headers.add("WWW-Authenticate", "Bearer") }
+            return reply
+        }
     }
 
     private func route(_ request: Request, _ context: RequestContext) async -> Reply {

@@ -105,7 +105,8 @@ def small_body_gateway(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def certs(tmp_path_factory) -> Path:
-    """Directory with ca.crt, server.crt/key, client.crt/key, rogue-ca.*, rogue-client.*."""
+    """Directory with ca.crt, server.crt/key, client.crt/key, gateway-client.*, expired-client.*,
+    rogue-ca.*, rogue-client.*."""
     script = REPO / "certs" / "generate.sh"
     if not script.exists():
         pytest.fail(f"{script} missing: cannot make test certificates", pytrace=False)
@@ -113,7 +114,8 @@ def certs(tmp_path_factory) -> Path:
     p = run(["bash", script, out], timeout=120, cwd=REPO)
     assert p.returncode == 0, f"generate.sh failed: {p.stdout!r} {p.stderr!r}"
     for name in ("ca.crt", "server.crt", "server.key", "client.crt", "client.key",
-                 "rogue-ca.crt", "rogue-client.crt", "rogue-client.key"):
+                 "rogue-ca.crt", "rogue-client.crt", "rogue-client.key",
+                 "gateway-client.crt", "gateway-client.key", "expired-client.crt", "expired-client.key"):
         assert (out / name).exists(), f"generate.sh did not make {name}"
     return out
 

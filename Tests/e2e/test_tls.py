@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import socket
 import ssl
+import time
 import warnings
 
 import pytest
@@ -188,6 +189,38 @@ def test_mtls_good_client_cert_works(mtls_gateway, certs):
                       "--key", str(certs / "client.key"))
         assert r.rc == 0 and r.status == 200, (flag, r)
         assert r.http_version == want, (flag, r)
+
+
+def test_mtls_expired_client_cert_fails(mtls_gateway, certs):
+    # Signed by the trusted CA, so only the dates can be the reason.
+    for flag in ("--http2", "--http1.1"):
+        r = _tls_curl(mtls_gateway, certs, flag, "--cert", str(certs / "expired-client.crt"),
+                      "--key", str(certs / "expired-client.key"))
+        assert r.rc != 0 and r.status == 0, (flag, r)
+    ctx = _client_ctx(certs, ("http/1.1",), cert="expired-client")
+    with socket.create_connection((LOOPBACK, mtls_gateway.tls_port), timeout=10) as raw:
+        # With TLS 1.3 the server's alert arrives on the first read rather than in the handshake.
+        with pytest.raises(ssl.SSLError, match=r"(?i)certificate.expired"):
+            with ctx.wrap_socket(raw, server_hostname="localhost") as s:
+                s.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                data = s.recv(4096)
+                pytest.fail(f"server answered an expired client certificate: {data[:100]!r}")
+    assert_health(mtls_gateway.port, "after an expired client certificate")
+
+
+def test_mtls_client_subject_is_logged(mtls_gateway, certs):
+    r = _tls_curl(mtls_gateway, certs, "--http2", "--cert", str(certs / "client.crt"),
+                  "--key", str(certs / "client.key"))
+    assert r.status == 200, r
+    for _ in range(50):  # the log line is written by the loop thread; allow it a moment
+        seen = [rec for rec in mtls_gateway.log_records() if rec.get("message") == "tls client"]
+        if seen:
+            break
+        time.sleep(0.1)
+    assert seen and seen[-1]["subject"] == "CN=pattern-client" and seen[-1]["remote"].startswith(LOOPBACK), seen
+    # The expired client of the test before was refused, so its CN=pattern-client-expired never shows.
+    assert all(rec["subject"] == "CN=pattern-client" for rec in seen), seen
+    assert "PRIVATE KEY" not in mtls_gateway.log_text()
 
 
 def test_mtls_python_handshake(mtls_gateway, certs):

@@ -6,6 +6,7 @@ extension CoreConfiguration {
                             environment env: [String: String]) throws(ConfigurationError) -> CoreConfiguration {
         var c = CoreConfiguration()
         if let section { try c.apply(section, file: fileName) }
+        if let security = section?.security { c.security = try SecurityConfiguration.load(security, file: fileName) }
         try c.apply(environment: env)
         if c.vectorStore == .qdrant, c.qdrantURL == nil { c.qdrantURL = VectorStoreKind.defaultQdrantURL }
         return c

@@ -19,6 +19,8 @@ public struct CoreConfiguration: Sendable, Equatable {
     /// over: longer than the slowest batch, shorter than the wait users accept after a crash.
     public var queueClaimTimeout: Double = 60
     public var redisURL: String?
+    /// API keys and rate limits; none configured means open access.
+    public var security = SecurityConfiguration()
     /// Embedded unless `vector_store: qdrant` or a Qdrant URL is configured.
     public var vectorStore: VectorStoreKind = .embedded
     /// Set whenever `vectorStore` is `.qdrant` (the default address when none was given).

@@ -69,8 +69,39 @@ public struct ModelsFileSection: Decodable, Sendable {
         }
     }
 
+    /// `security:` — API keys (SHA-256 hashes, roles) and their rate limits (spec §6).
+    public struct Security: Decodable, Sendable {
+        public struct Key: Decodable, Sendable {
+            public var name: String?
+            public var sha256: String?
+            public var role: String?
+            public var rate: Double?
+            public var burst: Int?
+
+            public init() {}
+        }
+
+        public struct RateLimit: Decodable, Sendable {
+            public var rate: Double?
+            public var burst: Int?
+
+            public init() {}
+        }
+
+        public var apiKeys: [Key]?
+        public var rateLimit: RateLimit?
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case apiKeys = "api_keys"
+            case rateLimit = "rate_limit"
+        }
+    }
+
     public var models: [String: Model]?
     public var patterns: Patterns?
+    public var security: Security?
 
     public init() {}
 }

@@ -12,6 +12,8 @@ public final class PatternCore: Sendable {
     public let metricsRegistry: MetricsRegistry
     /// Points per model: the embedded store, or (later) Qdrant.
     public let vectorStore: any VectorStore
+    /// API keys, roles and rate limits, which every front-end asks before calling in.
+    public let access: AccessControl
     /// The search-result cache and the vector statistics (see PatternCore+Vectors).
     let vectors: VectorRuntime
     let metrics: CoreMetrics
@@ -28,7 +30,9 @@ public final class PatternCore: Sendable {
     public init(configuration: CoreConfiguration, pool: UpstreamPool, cache: EmbeddingCache, queue: any BatchQueue,
                 metrics: MetricsRegistry, clock: any GatewayClock = SystemClock(), wall: any WallClock = SystemWallClock(),
                 vectorStore: any VectorStore = EmbeddedVectorStore(),
-                searchGenerations: (any SharedSearchGenerations)? = nil) {
+                searchGenerations: (any SharedSearchGenerations)? = nil, rateLimiter: (any RateLimiter)? = nil) {
+        self.access = AccessControl(configuration: configuration.security,
+                                    limiter: rateLimiter ?? LocalRateLimiter(clock: clock))
         self.configuration = configuration
         self.router = PatternRouter(urgentThreshold: configuration.hybridUrgentThreshold)
         self.pool = pool

@@ -121,7 +121,12 @@ final class Connection: EventSource {
             tls.drainCiphertext(into: &outbound)
             if tls.isHandshakeComplete && info.alpn == nil && handler == nil {
                 info.alpn = tls.negotiatedALPN
-                info.peerCertificateSubject = tls.peerCertificateSubject
+                // Only a verified client (mutual TLS) has a subject. Without ALPN this block can run
+                // again before the first request, so the subject is logged once per connection.
+                if info.peerCertificateSubject == nil, let subject = tls.peerCertificateSubject {
+                    info.peerCertificateSubject = subject
+                    logger.info("tls client", metadata: ["remote": "\(info.remoteAddress)", "subject": "\(subject)"])
+                }
             }
             if !plaintext.isEmpty {
                 deliver(plaintext[...])

@@ -1,0 +1,64 @@
+import Synchronization
+
+/// One token taken (or not) from a key's bucket, with what the `RateLimit-*` headers show.
+public struct RateLimitDecision: Sendable, Equatable {
+    public var allowed: Bool
+    /// The bucket's capacity (`RateLimit-Limit`).
+    public var limit: Int
+    /// Whole tokens left after this call (`RateLimit-Remaining`).
+    public var remaining: Int
+    /// Seconds until the bucket is full again (`RateLimit-Reset`).
+    public var resetSeconds: Int
+    /// When refused: seconds until one token is there (`Retry-After`), at least 1.
+    public var retryAfterSeconds: Int
+
+    public init(allowed: Bool, limit: Int, remaining: Int, resetSeconds: Int, retryAfterSeconds: Int) {
+        self.allowed = allowed
+        self.limit = limit
+        self.remaining = remaining
+        self.resetSeconds = resetSeconds
+        self.retryAfterSeconds = retryAfterSeconds
+    }
+
+    /// From a bucket's level after the take.
+    static func from(allowed: Bool, tokens: Double, rate: Double, burst: Int) -> RateLimitDecision {
+        let reset = Int(((Double(burst) - tokens) / rate).rounded(.up))
+        let retry = allowed ? 0 : max(1, Int(((1 - tokens) / rate).rounded(.up)))
+        return RateLimitDecision(allowed: allowed, limit: burst, remaining: max(0, Int(tokens.rounded(.down))),
+                                 resetSeconds: max(0, reset), retryAfterSeconds: retry)
+    }
+}
+
+/// Token buckets by key name.
+public protocol RateLimiter: Sendable {
+    func take(bucket: String, rate: Double, burst: Int) async -> RateLimitDecision
+}
+
+/// Buckets in this process: exact for one instance; several instances each keep their own.
+public final class LocalRateLimiter: RateLimiter {
+    private struct Bucket {
+        var tokens: Double
+        var at: GatewayInstant
+    }
+
+    private let clock: any GatewayClock
+    private let buckets = Mutex<[String: Bucket]>([:])
+
+    public init(clock: any GatewayClock = SystemClock()) {
+        self.clock = clock
+    }
+
+    public func take(bucket name: String, rate: Double, burst: Int) async -> RateLimitDecision {
+        let now = clock.now()
+        return buckets.withLock { all in
+            var b = all[name] ?? Bucket(tokens: Double(burst), at: now)
+            let elapsed = max(0, PatternCore.seconds(now - b.at))
+            b.tokens = min(Double(burst), b.tokens + elapsed * rate)
+            b.at = now
+            let allowed = b.tokens >= 1
+            if allowed { b.tokens -= 1 }
+            all[name] = b
+            return .from(allowed: allowed, tokens: b.tokens, rate: rate, burst: burst)
+        }
+    }
+}

@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora under Tests/Fuzz/Corpus/<target>/ (run with the repo's .venv python:
+it uses h2 and grpcio-tools, which `make venv` installs). Seeds are what the e2e suites send."""
+import hashlib, pathlib, subprocess, sys, tempfile, importlib
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+CORPUS = HERE / "Corpus"
+
+
+def put(target, data):
+    d = CORPUS / target
+    d.mkdir(parents=True, exist_ok=True)
+    (d / hashlib.sha1(data).hexdigest()[:16]).write_bytes(data)
+
+
+def http1():
+    reqs = [
+        b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        b"GET /api/v1/patterns/status HTTP/1.1\r\nHost: x\r\nAccept: */*\r\nConnection: close\r\n\r\n",
+        b"POST /api/v1/external/phi3/embed HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 17\r\n\r\n{\"text\":\"hello\"}\n",
+        b"POST /api/v1/external/phi3/embed HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n",
+        b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 28\r\n\r\n{\"query\":\"{ __typename }\"}\r\n",
+        b"GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\nPOST /c HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc",
+        b"GET / HTTP/1.0\r\n\r\n",
+        b"\r\n\r\nGET /x?y=1&z=%20 HTTP/1.1\nHost: x\n\n",
+        b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 3, 3\r\n\r\nabc",
+        b"GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+        b"GET / HTTP/1.1\r\n Host: x\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost : x\r\n\r\n",
+        b"PUT /api/v1/patterns/general/points HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFF\r\n",
+        b"GET http://example.com/path HTTP/1.1\r\nHost: example.com\r\n\r\n",
+        b"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"POST /grpc HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, Upgrade\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n",
+    ]
+    for r in reqs:
+        put("http1", r)
+
+
+def http2():
+    import h2.config, h2.connection, h2.events
+    preface = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+
+    def conn():
+        c = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
+        c.initiate_connection()
+        return c
+
+    def emit(c):
+        data = c.data_to_send()
+        assert data.startswith(preface)
+        put("http2", data[len(preface):])
+
+    base = [(":method", "GET"), (":scheme", "http"), (":authority", "localhost"), (":path", "/health")]
+    c = conn(); c.send_headers(1, base, end_stream=True); emit(c)
+    c = conn()
+    c.send_headers(1, [(":method", "POST"), (":scheme", "http"), (":authority", "x"), (":path", "/api/v1/external/phi3/embed"), ("content-type", "application/json")])
+    c.send_data(1, b'{"text":"hello"}', end_stream=True); emit(c)
+    c = conn()
+    c.send_headers(1, [(":method", "POST"), (":scheme", "http"), (":authority", "x"), (":path", "/stream/echo")])
+    c.send_data(1, b"abc"); c.send_data(1, b"def"); c.send_headers(1, [("x-trailer", "1")], end_stream=True); emit(c)
+    c = conn()
+    grpc = b"\x00\x00\x00\x00\x0a\x0a\x04phi3\x12\x02hi"
+    c.send_headers(1, [(":method", "POST"), (":scheme", "http"), (":authority", "x"), (":path", "/gateway.v1.PatternService/Embed"),
+                       ("content-type", "application/grpc"), ("te", "trailers"), ("grpc-timeout", "1S")])
+    c.send_data(1, grpc, end_stream=True); emit(c)
+    c = conn()
+    for sid in (1, 3, 5):
+        c.send_headers(sid, base, end_stream=True)
+    c.reset_stream(3); c.ping(b"12345678"); c.increment_flow_control_window(65535); emit(c)
+    c = conn()
+    c.send_headers(1, [(":method", "POST"), (":scheme", "http"), (":authority", "x"), (":path", "/up")])
+    c.send_data(1, b"x" * 1000); c.reset_stream(1); c.close_connection(); emit(c)
+    c = conn(); c.update_settings({h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: 1, h2.settings.SettingCodes.MAX_FRAME_SIZE: 16384})
+    c.send_headers(1, base + [("x-big", "v" * 300)], end_stream=True); emit(c)
+    put("http2", b"")  # the preface alone
+
+
+def graphql():
+    docs = [
+        "{ __typename }",
+        "query { models { name pattern } }",
+        'query($n: String!) { model(name: $n) { name } }',
+        "query($id: ID!) { batch(id: $id) { batchId status itemsCount completedItems embeddings error attempts } }",
+        'mutation { embed(model: "nope", text: "x") { __typename } }',
+        'mutation Embed($model: String!, $text: String, $texts: [String!], $urgent: Boolean) {\n'
+        '  embed(model: $model, text: $text, texts: $texts, urgent: $urgent) { __typename ... on EmbedResult { __typename } }\n}',
+        'mutation($v: [PointInput!]!) { ingest(model: "general", vectors: $v) { status model ingested ids } }',
+        'query($q: [Float!], $f: JSON) { optimizedSearch(model: "general", queryVector: $q, limit: 3, filter: $f) { __typename } }',
+        'mutation($q: [Float!]) { searchPattern(model: "general", queryVector: $q, limit: 1, filter: {run: "r1", n: [1, 2.5e3, null, true]}) { __typename } }',
+        'mutation { simulateFailover(model: "general") { model recovered fastFailMs steps { state at } } }',
+        'query Q($withQueue: Boolean = false, $skipModels: Boolean!) {\n  models @skip(if: $skipModels) { ...M }\n  queueStatus @include(if: $withQueue) { __typename }\n}\nfragment M on Model { name alias: name }',
+        'query { __typename t: __type(name: "EmbedResult") { kind possibleTypes { name } } }',
+        'query { __schema { types { name fields(includeDeprecated: true) { name args { name defaultValue } } } } }',
+        '{ a(s: """block\n  string \\""" """, e: ENUM, o: {x: [1, -2, 0.5]}, v: $v) }',
+        'query { health { __typename } patternStatus { __typename } }',
+        'subscription S { models { name } }',
+        'type Query { a(x: Int = 1): [String!]! @deprecated(reason: "r") }\ninterface I { id: ID! }\n'
+        'type T implements I @key { id: ID! }\nunion U = T\nenum E { A B }\ninput In { a: Int = 2, b: [In!] }\n'
+        'scalar S @specifiedBy(url: "u")\ndirective @key(f: String) repeatable on OBJECT | FIELD_DEFINITION\n'
+        'extend type T { more: E }\nschema { query: Query }',
+    ]
+    for d in docs:
+        put("graphql", d.encode())
+    put("graphql", (ROOT / "Schema" / "gateway.graphql").read_bytes())
+
+
+def protobuf():
+    out = pathlib.Path(tempfile.mkdtemp())
+    subprocess.run([sys.executable, "-m", "grpc_tools.protoc", f"-I{ROOT / 'Protos'}", f"--python_out={out}",
+                    str(ROOT / "Protos" / "gateway.proto")], check=True)
+    sys.path.insert(0, str(out))
+    pb = importlib.import_module("gateway_pb2")
+    # The fuzz target's selector byte: its index into the decoder table (FuzzProtobuf.swift).
+    order = ["EmbedRequest", "Embedding", "EmbedResponse", "SearchRequest", "ScoredPoint", "SearchResponse", "Point",
+             "IngestRequest", "IngestResponse", "GetBatchRequest", "BatchStatus", "PatternStatusRequest", "ModelStatus",
+             "PatternStatus"]
+    msgs = [
+        pb.EmbedRequest(model="phi3", texts=["hello", "wörld"], urgent=True, priority=-3),
+        pb.Embedding(values=[0.5, -1.25, 3e38]),
+        pb.EmbedResponse(model="phi3", pattern="REAL_TIME", status="completed", embeddings=[pb.Embedding(values=[1, 2])],
+                         batch_id="b", queue_position=2, processing_time_ms=1.5, cached=True, degraded=True),
+        pb.SearchRequest(model="general", query_vector=[0.1, 0.2], query="q", limit=3, filter={"run": "1", "k": "v"}, score_threshold=0.5),
+        pb.ScoredPoint(id="p1", score=0.9, payload={"a": "b"}),
+        pb.SearchResponse(model="general", results=[pb.ScoredPoint(id="x", score=1)], cached=True, took_ms=2.5),
+        pb.Point(id="p", vector=[1, 2, 3], payload={"k": "v"}),
+        pb.IngestRequest(model="general", points=[pb.Point(id="a", vector=[1.0]), pb.Point(id="b", vector=[2.0], payload={"x": "y"})]),
+        pb.IngestResponse(model="general", ingested=2, ids=["a", "b"]),
+        pb.GetBatchRequest(batch_id="batch-1"),
+        pb.BatchStatus(batch_id="b", model="m", status="done", items_count=2, completed_items=2,
+                       embeddings=[pb.Embedding(values=[1])], attempts=1, queued_at="t0", completed_at="t1"),
+        pb.PatternStatusRequest(),
+        pb.ModelStatus(name="phi3", pattern="HYBRID", breaker_state="closed", failure_count=1, requests=2**40,
+                       success_rate=0.99, avg_response_time_ms=3.5, queue_depth=4, cache_hit_ratio=0.25),
+        pb.PatternStatus(models=[pb.ModelStatus(name="a"), pb.ModelStatus(name="b", requests=7)]),
+    ]
+    for m in msgs:
+        put("protobuf", bytes([order.index(type(m).__name__)]) + m.SerializeToString())
+    put("protobuf", bytes([14]) + b"\x0a\x0bgateway.v1")  # HealthCheckRequest(service)
+    put("protobuf", bytes([15]) + b"\x08\x01")            # HealthCheckResponse(SERVING)
+    put("protobuf", bytes([1]) + b"\x0d\x00\x00\xc0\x7f")  # Embedding with an unpacked NaN
+
+
+if __name__ == "__main__":
+    for name in sys.argv[1:] or ["http1", "http2", "graphql", "protobuf"]:
+        globals()[name]()
