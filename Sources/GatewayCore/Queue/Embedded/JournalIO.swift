@@ -8,9 +8,12 @@ import Darwin
 /// the file and the system's reason. `unavailable`: the queue (or the vector store, by `kind`)
 /// cannot store anything right now.
 enum JournalIO {
+    /// Names the file by its last component only: these errors reach clients (a full disk
+    /// refuses a request), and a client has no business learning the server's directory layout.
     static func failure(_ what: String, _ path: String, errno code: Int32, kind: JournalFileKind = .queue) -> GatewayError {
-        GatewayError(.unavailable, "\(kind.file): cannot \(what) \(path): \(String(cString: strerror(code)))",
-                     details: [("file", path)])
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return GatewayError(.unavailable, "\(kind.file): cannot \(what) \(name): \(String(cString: strerror(code)))",
+                            details: [("file", name)])
     }
 
     /// mkdir -p, each level 0755.

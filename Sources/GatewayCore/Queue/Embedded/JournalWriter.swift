@@ -47,7 +47,7 @@ struct JournalWriter {
             } catch let cut {
                 poison(GatewayError(.unavailable, "\(error.message); cutting the partial record failed too "
                                     + "(\(cut.message)); the \(kind.owner) accepts no more changes until restarted",
-                                    details: [("file", path)]))
+                                    details: cut.details))
             }
             throw error
         }
