@@ -6,6 +6,9 @@ public struct UpstreamError: Error, Sendable, CustomStringConvertible {
         case connect
         /// The request's deadline passed (while connecting or while waiting for the answer).
         case timeout
+        /// The connection broke: reset or closed before a whole response came (a crashing or
+        /// restarting server, a proxy dropping it).
+        case reset
         /// The calling task was cancelled or the client shut down.
         case cancelled
         /// The response body was bigger than the client's `maxResponseBytes`.
@@ -22,9 +25,11 @@ public struct UpstreamError: Error, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    /// Worth another attempt, possibly on another replica: nothing reached the upstream (connect)
-    /// or it was too slow this time (timeout).
-    public var isRetryable: Bool { kind == .connect || kind == .timeout }
+    /// Worth another attempt, possibly on another replica: nothing reached the upstream (connect),
+    /// it was too slow this time (timeout), or the connection broke (reset). The gateway's
+    /// upstream calls are idempotent (embeddings, upserts by id, searches), so a call the server
+    /// may have half-done is safe to repeat.
+    public var isRetryable: Bool { kind == .connect || kind == .timeout || kind == .reset }
 
     public var description: String { "upstream \(kind): \(message)" }
 }

@@ -29,7 +29,9 @@ struct UpstreamTLSTests {
         let client = try UpstreamClient(tls: UpstreamTLS(caPath: certs.caCertificate))
         let error = await expectFailure(
             client, UpstreamRequest(method: "GET", url: upstream.tlsURL("/whoami"), timeout: .seconds(5)))
-        #expect(error?.kind == .transport)
+        // With TLS 1.3 the server refuses the missing certificate after curl has finished its
+        // side of the handshake, so curl reports a broken connection rather than a TLS error.
+        #expect(error?.kind == .transport || error?.kind == .reset, "\(String(describing: error))")
     }
 
     @Test func anUntrustedServerIsRefused() async throws {

@@ -11,6 +11,8 @@ extension UpstreamError {
             kind = .connect
         case CURLE_OPERATION_TIMEDOUT:
             kind = .timeout
+        case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE:
+            kind = .reset
         case CURLE_FILESIZE_EXCEEDED:
             kind = .tooLarge
         case CURLE_WRITE_ERROR where bodyRefused:
