@@ -11,6 +11,9 @@ let package = Package(
         .executable(name: "pattern-gateway", targets: ["PatternGatewayMain"]),
         .executable(name: "pattern-upstream-sim", targets: ["PatternUpstreamSim"]),
         .executable(name: "pattern-vector-bench", targets: ["PatternVectorBench"]),
+        // The parsers Tests/Fuzz drives (its own package, built with -sanitize=fuzzer); no binary ships it.
+        .library(name: "PatternGatewayFuzzSurface",
+                 targets: ["GatewayHTTP", "HTTP1Codec", "GraphQL", "Protobuf", "GatewayProto", "Transport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -27,7 +27,8 @@ struct CoreAssembly {
         }
         let cache = EmbeddingCache(shared: redis.map { RedisEmbeddingStore(client: $0) })
         let queue: any BatchQueue
-        let queueSettings = BatchQueueSettings(maxQueuedPerModel: config.queueLimit)
+        let queueSettings = BatchQueueSettings(maxQueuedPerModel: config.queueLimit,
+                                               resultRetention: .milliseconds(Int64(config.resultRetention * 1000)))
         var embedded: EmbeddedBatchQueue?
         if let redis {
             queue = RedisBatchQueue(client: redis, settings: queueSettings,

@@ -17,6 +17,21 @@ extension TLSContext {
         return context
     }
 
+    /// TLS 1.2 suites a server accepts: forward secret (ECDHE) and AEAD only, so no CBC (Lucky13,
+    /// SHA-1 MACs), no static RSA key exchange, no finite-field DHE. Covers ECDSA and RSA certificates;
+    /// every TLS 1.2 client of the last decade has one of them. TLS 1.3 suites are all AEAD already.
+    static let serverTLS12Ciphers = [
+        "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256",
+        "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384",
+        "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+    ].joined(separator: ":")
+
+    static func restrictServerCiphers(_ context: OpaquePointer) throws(TLSError) {
+        try requireSuccess(
+            SSL_CTX_set_cipher_list(context, serverTLS12Ciphers),
+            "cannot set the TLS 1.2 cipher list")
+    }
+
     /// Loads a leaf-plus-intermediates chain and its key; OpenSSL refuses a key that does not match.
     static func loadIdentity(
         _ context: OpaquePointer, certificatePath: String, privateKeyPath: String

@@ -10,12 +10,13 @@ public final class TLSContext: @unchecked Sendable {
     /// Held for OpenSSL's select callback, which gets it as unretained user data.
     private let alpnSelector: Unmanaged<ALPNSelector>?
 
-    /// A server context: the identity from `configuration`, TLS 1.2 or later, no renegotiation or
-    /// compression, ALPN in our order, and client certificates required when `clientCAPath` is set.
+    /// A server context: the identity from `configuration`, TLS 1.2 or later with ECDHE+AEAD suites
+    /// only, no renegotiation or compression, ALPN in our order, and client certificates required when `clientCAPath` is set.
     public init(server configuration: TLSConfiguration) throws(TLSError) {
         let preference = try ALPNProtocolList(configuration.alpnProtocols)
         let context = try Self.newContext(method: TLS_server_method())
         do throws(TLSError) {
+            try Self.restrictServerCiphers(context)
             try Self.loadIdentity(
                 context, certificatePath: configuration.certificatePath,
                 privateKeyPath: configuration.privateKeyPath)

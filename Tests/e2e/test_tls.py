@@ -98,6 +98,29 @@ def test_tls12_only_client_works(tls_gateway, certs):
             assert s.selected_alpn_protocol() == "h2"
 
 
+@pytest.mark.parametrize("cipher", ["ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA384"])
+def test_tls12_cbc_ciphers_are_refused(tls_gateway, certs, cipher):
+    # TLS 1.2 is ECDHE+AEAD only: a client offering nothing but a CBC suite gets a handshake failure.
+    ctx = _client_ctx(certs)
+    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    ctx.set_ciphers(cipher)
+    with socket.create_connection((LOOPBACK, tls_gateway.tls_port), timeout=10) as raw:
+        with pytest.raises(ssl.SSLError, match=r"(?i)handshake.failure|no.shared.cipher"):
+            with ctx.wrap_socket(raw, server_hostname="localhost") as s:
+                pytest.fail(f"server accepted {s.cipher()}")
+
+
+@pytest.mark.parametrize("cipher", ["ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
+                                    "ECDHE-ECDSA-CHACHA20-POLY1305"])
+def test_tls12_aead_ciphers_work(tls_gateway, certs, cipher):
+    ctx = _client_ctx(certs)
+    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    ctx.set_ciphers(cipher)
+    with socket.create_connection((LOOPBACK, tls_gateway.tls_port), timeout=10) as raw:
+        with ctx.wrap_socket(raw, server_hostname="localhost") as s:
+            assert (s.version(), s.cipher()[0]) == ("TLSv1.2", cipher)
+
+
 def test_openssl_s_client(tls_gateway, certs):
     base = ["openssl", "s_client", "-connect", f"{LOOPBACK}:{tls_gateway.tls_port}", "-servername", "localhost",
             "-alpn", "h2", "-CAfile", certs / "ca.crt"]

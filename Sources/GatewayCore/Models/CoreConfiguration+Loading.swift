@@ -52,6 +52,7 @@ extension CoreConfiguration {
             if let v = p.breakerCooldown { breakerCooldown = try Self.positive(v, file, "patterns.breaker_cooldown") }
             if let v = p.queueLimit { queueLimit = try Self.range(v, 1...10_000_000, file, "patterns.queue_limit") }
             if let v = p.queueClaimTimeout { queueClaimTimeout = try Self.positive(v, file, "patterns.queue_claim_timeout") }
+            if let v = p.resultRetention { resultRetention = try Self.positive(v, file, "patterns.result_retention") }
             if let v = p.cacheTTL { setCacheTTL(try Self.range(v, 0...(30 * 86400), file, "patterns.cache_ttl")) }
             if let v = p.redisURL, !v.isEmpty { redisURL = v }
             if let v = p.qdrantURL, !v.isEmpty { qdrantURL = try Self.qdrantURL(v, file, "patterns.qdrant_url") }
@@ -92,6 +93,9 @@ extension CoreConfiguration {
         }
         if let v = env["PATTERN_QUEUE_LIMIT"], !v.isEmpty {
             queueLimit = try Self.range(Self.int(v, file, "PATTERN_QUEUE_LIMIT"), 1...10_000_000, file, "PATTERN_QUEUE_LIMIT")
+        }
+        if let v = env["PATTERN_RESULT_RETENTION"], !v.isEmpty {
+            resultRetention = try Self.positive(Self.double(v, file, "PATTERN_RESULT_RETENTION"), file, "PATTERN_RESULT_RETENTION")
         }
         if let v = env["PATTERN_QUEUE_CLAIM_TIMEOUT"], !v.isEmpty {
             queueClaimTimeout = try Self.positive(Self.double(v, file, "PATTERN_QUEUE_CLAIM_TIMEOUT"), file, "PATTERN_QUEUE_CLAIM_TIMEOUT")

@@ -18,6 +18,9 @@ public struct CoreConfiguration: Sendable, Equatable {
     /// Seconds a job may stay claimed by an instance (Redis mode) before a live one takes it
     /// over: longer than the slowest batch, shorter than the wait users accept after a crash.
     public var queueClaimTimeout: Double = 60
+    /// Seconds a finished job's record (embeddings, error) stays readable (spec §3: at least
+    /// 24 h by default, configurable).
+    public var resultRetention: Double = 86_400
     public var redisURL: String?
     /// API keys and rate limits; none configured means open access.
     public var security = SecurityConfiguration()

@@ -43,6 +43,7 @@ public struct ModelsFileSection: Decodable, Sendable {
         public var breakerCooldown: Double?
         public var queueLimit: Int?
         public var queueClaimTimeout: Double?
+        public var resultRetention: Double?
         public var cacheTTL: Int?
         public var redisURL: String?
         public var qdrantURL: String?
@@ -61,6 +62,7 @@ public struct ModelsFileSection: Decodable, Sendable {
             case breakerCooldown = "breaker_cooldown"
             case queueLimit = "queue_limit"
             case queueClaimTimeout = "queue_claim_timeout"
+            case resultRetention = "result_retention"
             case cacheTTL = "cache_ttl"
             case redisURL = "redis_url"
             case qdrantURL = "qdrant_url"

@@ -319,6 +319,14 @@ final class Connection: EventSource {
     func closeWhenFlushed() {
         guard !closed else { return }
         closeAfterFlush = true
+        if let tls {
+            // close_notify after the last record, so the client can tell a complete answer from a
+            // cut connection (OpenSSL 3 clients report a bare FIN as "unexpected eof").
+            tls.shutdown()
+            tls.drainCiphertext(into: &outbound)
+            flush()
+            return
+        }
         if outboundPending == 0 { finishAfterFlush() }
     }
 

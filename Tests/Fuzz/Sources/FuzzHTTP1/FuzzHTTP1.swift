@@ -8,7 +8,8 @@ import HTTP1Codec
 //   exactly that many bytes, a chunked one at most maxBodyBytes;
 // - the parser never spins: an event or consumed bytes on every call that returns one;
 // - split delivery yields the same heads, the same body bytes and the same outcome as one read
-//   (a parser that disagrees with itself across packet boundaries is a smuggling risk).
+//   (a parser that disagrees with itself across packet boundaries is a smuggling risk); only
+//   which error a rejected request reports may differ, when one of them is a size limit.
 
 /// What one request of a parse amounted to, in a form that does not depend on read sizes.
 private struct RequestRecord: Equatable {
@@ -99,6 +100,14 @@ private func run(_ bytes: [UInt8], limits: HTTP1Limits, step: Int) -> Outcome {
     }
 }
 
+/// A size limit is checked as bytes arrive, so it may stop a request before a syntax error
+/// later in the same bytes is seen: which of the two a rejected request reports can depend on
+/// how it was split (Regressions/http1/head-limit-before-bad-name). Both reject it.
+private func isLimit(_ error: HTTP1ParseError?) -> Bool {
+    guard let error else { return false }
+    return error.status == 431 || error.status == 413 || error.reason == "chunk extension abuse"
+}
+
 private let limitSets = [
     HTTP1Limits(),
     // Small enough that inputs of a few hundred bytes reach every limit.
@@ -111,7 +120,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     for limits in limitSets {
         let whole = run(bytes, limits: limits, step: 0)
         let split = run(bytes, limits: limits, step: 1)
-        if whole != split {
+        if whole.requests != split.requests || (whole.error == nil) != (split.error == nil)
+            || (whole.error != split.error && !isLimit(whole.error) && !isLimit(split.error)) {
             fatalError("one read and byte-by-byte reads disagree:\n whole: \(whole)\n split: \(split)")
         }
     }
