@@ -94,11 +94,7 @@ public struct GraphQLServer: Sendable {
         if let access, access.enabled {
             do throws(GatewayError) {
                 let grant = try await access.admit(credential: state.call.credential, needs: .read, operation: "/graphql")
-                if let grant {
-                    rateHeaders = [("RateLimit-Limit", String(grant.rateLimit.limit)),
-                                   ("RateLimit-Remaining", String(grant.rateLimit.remaining)),
-                                   ("RateLimit-Reset", String(grant.rateLimit.resetSeconds))]
-                }
+                rateHeaders = grant?.rateLimit.headers ?? []
             } catch {
                 return refused(error, media: media)
             }
@@ -110,13 +106,7 @@ public struct GraphQLServer: Sendable {
 
     /// 401, 403 or 429 with the error as GraphQL's `errors` (and Retry-After, RateLimit-*).
     private func refused(_ error: GatewayError, media: ResponseMediaType) -> Answer {
-        var extra: [(String, String)] = []
-        if let s = error.retryAfter { extra.append(("Retry-After", String(s))) }
-        if error.code == .unauthenticated { extra.append(("WWW-Authenticate", "Bearer")) }
-        if error.code == .rateLimited {
-            let d = Dictionary(error.details, uniquingKeysWith: { a, _ in a })
-            extra += [("RateLimit-Limit", d["limit"] ?? "0"), ("RateLimit-Remaining", "0"), ("RateLimit-Reset", d["reset"] ?? "1")]
-        }
+        let extra = (error.retryAfter.map { [("Retry-After", String($0))] } ?? []) + error.accessHeaders
         return failure(error.code.httpStatus, error.message, code: error.code.name, media: media, extraHeaders: extra)
     }
 

@@ -48,12 +48,11 @@ public struct RESTRouter: Sendable {
             let grant = try await access.admit(credential: context.credential, needs: role,
                                                operation: "\(request.head.method) \(request.head.path)")
             var reply = await route(request, context)
-            if let grant { for (name, value) in AccessRules.headers(grant.rateLimit) { reply.headers.add(name, value) } }
+            if let grant { for (name, value) in grant.rateLimit.headers { reply.headers.add(name, value) } }
             return reply
         } catch {
             var reply = Reply.error(APIError(error), context)
-            for (name, value) in AccessRules.headers(error) { reply.headers.add(name, value) }
-            if error.code == .unauthenticated { reply.headers.add("WWW-Authenticate", "Bearer") }
+            for (name, value) in error.accessHeaders { reply.headers.add(name, value) }
             return reply
         }
     }

@@ -62,3 +62,28 @@ public final class LocalRateLimiter: RateLimiter {
         }
     }
 }
+
+extension RateLimitDecision {
+    /// `RateLimit-Limit`, `-Remaining`, `-Reset` (IETF draft "RateLimit header fields for HTTP"),
+    /// for every HTTP front-end.
+    public var headers: [(String, String)] {
+        [("RateLimit-Limit", String(limit)), ("RateLimit-Remaining", String(remaining)),
+         ("RateLimit-Reset", String(resetSeconds))]
+    }
+}
+
+extension GatewayError {
+    /// The headers of a refusal by `AccessControl`: the rate-limit state on a 429 (read back from
+    /// the details), the challenge on a 401. `Retry-After` comes with `retryAfter` as for any error.
+    public var accessHeaders: [(String, String)] {
+        switch code {
+        case .rateLimited:
+            let d = Dictionary(details, uniquingKeysWith: { a, _ in a })
+            return [("RateLimit-Limit", d["limit"] ?? "0"), ("RateLimit-Remaining", "0"), ("RateLimit-Reset", d["reset"] ?? "1")]
+        case .unauthenticated:
+            return [("WWW-Authenticate", "Bearer")]
+        default:
+            return []
+        }
+    }
+}
