@@ -107,7 +107,8 @@ public struct GRPCServer: Sendable {
         case let s as GRPCStatus: s
         case let e as GatewayError: GRPCStatus(e)
         case is CancellationError: GRPCStatus(.cancelled, "the call was cancelled")
-        default: GRPCStatus(.internalError, "\(error)")
+        // An error of no known kind: its description may name types or files, so it stays inside.
+        default: GRPCStatus(.internalError, "internal error")
         }
     }
 

@@ -150,7 +150,9 @@ struct PatternServiceMethods: Sendable {
 
     private static func batchStatus(_ core: PatternCore, _ id: String) async throws(GRPCStatus) -> BatchStatus {
         guard !id.isEmpty else { throw GRPCStatus(.invalidArgument, "batch_id is required") }
-        guard let record = await core.batch(id: id) else {
+        let found: BatchRecord?
+        do throws(GatewayError) { found = try await core.batch(id: id) } catch { throw GRPCStatus(error) }
+        guard let record = found else {
             throw GRPCStatus(.notFound, "no batch \"\(id)\" (unknown, or older than the result retention)")
         }
         return BatchStatusMapping.message(record)

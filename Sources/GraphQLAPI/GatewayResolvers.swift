@@ -14,7 +14,10 @@ enum GatewayResolvers {
         map["Query", "patternStatus"] = { _, _, _ in .json(status.patternsStatus(await core.patternsStatus())) }
         map["Query", "queueStatus"] = { _, _, _ in .json(status.queueStatus(await core.queueStatus())) }
         map["Query", "batch"] = { _, args, _ in
-            guard let record = await core.batch(id: try args.string("id")) else { return .null }
+            let id = try args.string("id")
+            guard let record = try await coreCall({ () async throws(GatewayError) in try await core.batch(id: id) }) else {
+                return .null
+            }
             return .json(CoreValues.batch(record))
         }
         map["Query", "optimizedSearch"] = { _, args, info in try await search(core, args, info) }

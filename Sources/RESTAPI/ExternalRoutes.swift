@@ -19,7 +19,9 @@ struct ExternalRoutes: Sendable {
         case ("GET", 3, "batch") where parts[1] == "queue" && parts[2] == "status":
             return .json(200, await StatusEncoders.queueStatus(core))
         case ("GET", 2, "batch"):
-            guard let record = await core.batch(id: parts[1]) else {
+            let found: BatchRecord?
+            do throws(GatewayError) { found = try await core.batch(id: parts[1]) } catch { return .error(APIError(error), context) }
+            guard let record = found else {
                 return .error(APIError(GatewayError(.notFound, "no batch \"\(parts[1])\" (unknown, or older than the result retention)",
                                                     details: [("batch_id", parts[1])])), context)
             }

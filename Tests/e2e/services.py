@@ -272,23 +272,26 @@ class Simulator:
 # --------------------------------------------------------------------------- redis
 
 class RedisServer:
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, password: str | None = None):
         if shutil.which("redis-server") is None:
             pytest.skip("redis-server not installed")
         self.port = free_ports(1)[0]
+        self.password = password
         self.workdir = workdir
         self.log_path = workdir / f"redis-{self.port}.log"
         self.proc: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
-        return f"redis://{LOOPBACK}:{self.port}"
+        auth = f":{self.password}@" if self.password else ""
+        return f"redis://{auth}{LOOPBACK}:{self.port}"
 
     def ping(self, timeout: float = 1.0) -> bool:
         try:
             with socket.create_connection((LOOPBACK, self.port), timeout=timeout) as s:
                 s.sendall(b"PING\r\n")
-                return s.recv(64).startswith(b"+PONG")
+                # With requirepass an unauthenticated PING is refused, but the server is up.
+                return s.recv(64).startswith((b"+PONG", b"-NOAUTH"))
         except OSError:
             return False
 
@@ -296,7 +299,7 @@ class RedisServer:
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", LOOPBACK, "--save", "", "--appendonly", "no",
-             "--dir", str(self.workdir)],
+             "--dir", str(self.workdir), *(["--requirepass", self.password] if self.password else [])],
             stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT, cwd=self.workdir,
             start_new_session=True)
         deadline = time.monotonic() + timeout

@@ -98,7 +98,15 @@ def test_redis_dying_mid_run_keeps_real_time_and_cached_calls_answering(fresh_si
     ready = http(a.port, "GET", "/ready")
     assert ready.status == 200 and ready.json()["status"] == "ready", ready
 
+    accepted = embed(a.port, "mixtral", {"text": uniq("before")})
+    assert accepted.status == 202, accepted
+
     redis_server.kill()
+
+    # the job cannot be read now: "try again", not "no such batch", which would tell the client it is gone
+    lookup = http(a.port, "GET", f"/api/v1/external/batch/{accepted.json()['batch_id']}", timeout=10)
+    assert lookup.status == 503 and lookup.json()["error"]["code"] == "unavailable", lookup
+    assert lookup.headers.get("retry-after"), lookup.headers
 
     hit = embed(a.port, "phi3", {"text": warm}, timeout=10)
     assert hit.status == 200, f"cached call with Redis down: {hit}"

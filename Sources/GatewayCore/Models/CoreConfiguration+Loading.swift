@@ -132,6 +132,12 @@ extension CoreConfiguration {
         for raw in list {
             var url = raw
             while url.hasSuffix("/") { url.removeLast() }
+            // The URL shows up in logs, metrics and error messages, so it may not carry a password;
+            // the reason then never repeats it.
+            let authority = url.drop(while: { $0 != "/" }).dropFirst(2).prefix(while: { $0 != "/" })
+            guard !authority.contains("@") else {
+                throw ConfigurationError(file: file, key: key, reason: "credentials in an endpoint URL are not supported")
+            }
             guard url.hasPrefix("http://") || url.hasPrefix("https://"), url.count > 8, !url.contains(" ") else {
                 throw ConfigurationError(file: file, key: key, reason: "not an http(s) URL: \(raw)")
             }

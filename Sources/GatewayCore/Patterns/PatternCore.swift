@@ -191,8 +191,9 @@ public final class PatternCore: Sendable {
 
     // MARK: batches
 
-    public func batch(id: String) async -> BatchRecord? {
-        await queue.record(jobID: id)
+    /// nil for an unknown job; 503 `unavailable` when the queue cannot be read just now.
+    public func batch(id: String) async throws(GatewayError) -> BatchRecord? {
+        try await queue.lookup(jobID: id)
     }
 
     static func milliseconds(_ d: Duration) -> Double {

@@ -28,6 +28,10 @@ public protocol BatchQueue: Sendable {
     /// The job's current record, or nil when unknown (or past retention).
     func record(jobID: String) async -> BatchRecord?
 
+    /// The record for a client asking after its job: like `record(jobID:)`, but a queue that cannot
+    /// be read says so (503) rather than "unknown", which would tell the client its job is gone.
+    func lookup(jobID: String) async throws(GatewayError) -> BatchRecord?
+
     /// Per-model counts (pending = queued).
     func counts(model: String) async -> QueueCounts
 
@@ -48,5 +52,12 @@ public struct BatchQueueSettings: Sendable, Equatable {
         self.maxQueuedPerModel = maxQueuedPerModel
         self.resultRetention = resultRetention
         self.queueFullRetryAfter = queueFullRetryAfter
+    }
+}
+
+extension BatchQueue {
+    /// A queue in this process reads its own memory: it cannot fail to answer.
+    public func lookup(jobID: String) async throws(GatewayError) -> BatchRecord? {
+        await record(jobID: jobID)
     }
 }

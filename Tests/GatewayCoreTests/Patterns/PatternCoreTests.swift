@@ -113,7 +113,7 @@ struct PatternCoreTests {
         #expect(await worker.flushOnce(batchSize: 6))
         #expect(up.calls == 2)  // 3 jobs (6 texts), then 2 jobs (4 texts)
         for id in ids {
-            let r = try #require(await core.batch(id: id))
+            let r = try #require(try await core.batch(id: id))
             #expect(r.state == .completed && r.embeddings?.count == 2 && r.attempts == 1)
         }
     }

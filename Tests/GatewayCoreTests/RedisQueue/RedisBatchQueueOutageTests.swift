@@ -22,6 +22,9 @@ import Testing
             }
             let lookups = await F.elapsed {
                 #expect(await queue.record(jobID: before.id) == nil)
+                // A client asking after its job hears "try again", not "no such job".
+                let lookup = await F.error { _ = try await queue.lookup(jobID: before.id) }
+                #expect(lookup?.code == .unavailable && lookup?.retryAfter != nil)
                 #expect(await queue.counts(model: "mixtral") == QueueCounts())
                 #expect(await queue.pendingJobs(model: "mixtral") == 0)
             }
@@ -37,6 +40,8 @@ import Testing
             #expect(try await queue.claim(model: "mixtral", maxTexts: 5, consumer: "w") == [after])
             try await queue.complete(jobID: after.id, embeddings: F.vectors(2))
             #expect(await queue.record(jobID: after.id)?.state == .completed)
+            #expect(try await queue.lookup(jobID: after.id)?.state == .completed)
+            #expect(try await queue.lookup(jobID: before.id) == nil)
         }
     }
 }

@@ -36,7 +36,7 @@ extension PatternCoreVectorTests {
         #expect(before.results.isEmpty)
         let worker = BatchWorker(model: try core.model(named: "mixtral"), core: core, consumer: "w")
         #expect(await worker.flushOnce())
-        #expect(await core.batch(id: q.batchID)?.state == .completed)
+        #expect(try await core.batch(id: q.batchID)?.state == .completed)
         #expect(try await core.vectorStore.count(collection: "mixtral") == 3)
         let after = try await core.search(SearchQuery(model: "mixtral", vector: [1, 2, 3, 4], limit: 1, context: ctx))
         #expect(!after.cached && after.results.map(\.id) == [ids[1]] && after.results[0].payload == ["n": "1"])

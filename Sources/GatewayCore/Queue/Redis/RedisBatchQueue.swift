@@ -73,8 +73,16 @@ public final class RedisBatchQueue: BatchQueue {
     }
 
     public func record(jobID: String) async -> BatchRecord? {
-        guard let reply = try? await client.command(["HGETALL", RedisQueueKeys.job(jobID)]) else { return nil }
-        return RedisJobFields.record(id: jobID, from: reply)
+        (try? await lookup(jobID: jobID)) ?? nil
+    }
+
+    public func lookup(jobID: String) async throws(GatewayError) -> BatchRecord? {
+        do throws(RedisError) {
+            let reply = try await client.command(["HGETALL", RedisQueueKeys.job(jobID)])
+            return RedisJobFields.record(id: jobID, from: reply)
+        } catch {
+            throw .redis(error, while: "read batch job \(jobID)")
+        }
     }
 
     public func counts(model: String) async -> QueueCounts {
