@@ -1,6 +1,7 @@
 # PatternGateway — build, run, test, bench.
 #   make run     build (release) and start the gateway on :8000  (extra flags: make run ARGS="--port 9000")
 #   make test    unit tests (Swift Testing) + end-to-end tests (pytest driving curl/nghttp/h2load/openssl)
+#                + a 40-second libFuzzer smoke run (make fuzz FUZZ_TIME=600 for the long runs)
 #   make bench   scripts/bench (gateway vs nginx, wrk + h2load); make bench BENCH_ARGS=--record
 #   make deps    install missing Debian build packages
 #   make clean
@@ -63,16 +64,18 @@ e2e:
 	$(SWIFT) build $(SPM) $(RELEASE) $(WERROR)
 	GATEWAY_BIN=$(GATEWAY_BIN) $(VENV)/bin/python -m pytest Tests/e2e $(PYTEST_ARGS)
 
-# Order matters and every step must pass: deps, venv, unit tests, warning-free release build, e2e.
+# Order matters and every step must pass: deps, venv, unit tests, warning-free release build, e2e,
+# then 10 s of each fuzz target (40 s of fuzzing after the committed reproducers replay).
 test: deps venv
 	@$(MAKE) --no-print-directory unit-test
 	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory fuzz-smoke
 
 bench: deps
 	GATEWAY_BIN=$(GATEWAY_BIN) BUILD_DIR=$(BUILD_DIR) scripts/bench $(BENCH_ARGS)
 
 clean:
-	rm -rf .build .build-e2e $(VENV) .pytest_cache Tests/e2e/__pycache__ bench-results
+	rm -rf .build .build-e2e .build-fuzz $(VENV) .pytest_cache Tests/e2e/__pycache__ bench-results
 
 # make demo: release build, then the model simulator (nine models on 127.0.0.1:11400–11408) and the
 # gateway on :8000 pointed at it (config/gateway.yaml's defaults); Ctrl-C stops both.
