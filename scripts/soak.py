@@ -266,7 +266,9 @@ def main() -> int:
         if outcome in FIVE_XX and v > 0:
             five[model] = five.get(model, 0) + v
     lines += [f"5xx outcomes by model: {', '.join(f'{m} {int(v)}' for m, v in sorted(five.items())) or 'none'}", ""]
+    first = samples[0]
     lines += ["| when | s | RSS MiB | open fds |", "|---|---:|---:|---:|",
+              f"| start (load begun) | {first[0]} | {first[1] / 1024:.1f} | {first[2]} |",
               f"| after warm-up | {base[0]} | {base[1] / 1024:.1f} | {base[2]} |",
               f"| middle | {middle[0]} | {middle[1] / 1024:.1f} | {middle[2]} |",
               f"| end | {end[0]} | {end[1] / 1024:.1f} | {end[2]} |", ""]

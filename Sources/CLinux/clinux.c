@@ -1,4 +1,5 @@
 #define _GNU_SOURCE 1
+#include <malloc.h>
 #include "CLinux.h"
 #include <sched.h>
 #include <signal.h>
@@ -33,4 +34,10 @@ int clinux_wait_termination_signal(void) {
     int sig = 0;
     if (sigwait(&set, &sig) != 0) return -1;
     return sig;
+}
+
+/* glibc returns freed memory to the kernel only from the top of the main heap; pages freed
+   inside the per-thread arenas stay resident until malloc_trim walks them. */
+int clinux_release_free_heap(void) {
+    return malloc_trim(0);
 }

@@ -13,4 +13,6 @@ int clinux_available_cpus(void);
 int clinux_block_termination_signals(void);
 /* Waits for SIGINT or SIGTERM; returns the signal number, or -1. */
 int clinux_wait_termination_signal(void);
+/* Hands free heap pages back to the kernel (glibc malloc_trim(0)); returns 1 when any were. */
+int clinux_release_free_heap(void);
 #endif
