@@ -196,7 +196,7 @@ def main() -> int:
         if not gw.alive():
             break
         samples.append((round(time.monotonic() - started), rss_kib(gw.pid), fds(gw.pid)))
-        time.sleep(10)
+        time.sleep(5)
     stop.set()
     for t in threads:
         t.join(timeout=total + 60)
@@ -226,9 +226,15 @@ def main() -> int:
         non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
         return (int(req.group(1)) if req else 0, int(non2xx.group(1)) if non2xx else 0)
 
-    warm = [s for s in samples if s[0] >= args.warmup] or samples
-    base, middle = warm[0], warm[len(warm) // 2]
-    end = final or samples[-1]
+    # RSS saws (finished jobs purged every 10 s, free heap pages returned every 30 s), so each
+    # point is the median of a minute of samples: just after warm-up, mid-run, and the last minute.
+    def minute(start: float) -> tuple[int, int, int]:
+        window = [s for s in samples if start <= s[0] < start + 60] or samples[-1:]
+        rss = sorted(s[1] for s in window)[len(window) // 2]
+        return (round(start), rss, max(s[2] for s in window))
+    base = minute(args.warmup)
+    middle = minute((args.warmup + total - 60) / 2)
+    end = minute(max(args.warmup, total - 60))
     growth = (end[1] - base[1]) / base[1] * 100 if base[1] else 0
     # A client that hangs up mid-request (wrk and grpcio do at the end of a run) cancels the call,
     # which counts as `unavailable` though no answer was sent: allow one per load connection.
@@ -240,14 +246,16 @@ def main() -> int:
         f"lost jobs: {lost:.0f} of {len(accepted)} accepted ({failed_jobs:.0f} failed with a reason)": lost == 0,
         "5xx only for the faulted models": not bad5xx,
         f"RSS growth after warm-up < 10 % ({growth:+.1f} %)": growth < 10,
-        f"open descriptors stable ({base[2]} → {end[2]})": end[2] <= base[2] + 40,
+        f"open descriptors stable ({base[2]} → {end[2]}, {final[2] if final else '?'} after the load)": end[2] <= base[2] + 40
+        and (final is None or final[2] <= base[2]),
     }
     lines = [f"### Soak {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", "",
              f"- command: `scripts/soak --minutes {args.minutes:g}` (release build; gateway and load share both CPUs)",
              f"- load: wrk REST mix (embed general/phi3, search by text, status) -c16; wrk GraphQL dashboard -c8; "
              f"one grpcio client (Embed, SearchPattern); bulk embeds every 100 ms (mixtral, deepseek, imp)",
              "- cached answers kept 2 s (`PATTERN_CACHE_TTL`, so faults reach clients) and finished-job results 30 s (`PATTERN_RESULT_RETENTION`), so memory "
-             "has a steady state to reach; RSS is compared from the end of warm-up",
+             f"has a steady state to reach; RSS is compared from the end of the {args.warmup:g} s warm-up, each row the median of a minute of samples taken every 5 s "
+             "(RSS saws with the 10 s purge of finished jobs and the 30 s return of free heap pages); descriptors are the minute's maximum",
              f"- faults every 30 s: phi3 503 for 8 s, hermes +300 ms for 10 s, deepseek 30 % errors for 10 s "
              f"({len(fault_log)} injected)", ""]
     rest, gql = wrk_requests(outputs.get("rest", "")), wrk_requests(outputs.get("graphql", ""))
@@ -267,11 +275,14 @@ def main() -> int:
             five[model] = five.get(model, 0) + v
     lines += [f"5xx outcomes by model: {', '.join(f'{m} {int(v)}' for m, v in sorted(five.items())) or 'none'}", ""]
     first = samples[0]
-    lines += ["| when | s | RSS MiB | open fds |", "|---|---:|---:|---:|",
+    lines += ["| when | from s | RSS MiB | open fds |", "|---|---:|---:|---:|",
               f"| start (load begun) | {first[0]} | {first[1] / 1024:.1f} | {first[2]} |",
-              f"| after warm-up | {base[0]} | {base[1] / 1024:.1f} | {base[2]} |",
-              f"| middle | {middle[0]} | {middle[1] / 1024:.1f} | {middle[2]} |",
-              f"| end | {end[0]} | {end[1] / 1024:.1f} | {end[2]} |", ""]
+              f"| minute after warm-up | {base[0]} | {base[1] / 1024:.1f} | {base[2]} |",
+              f"| middle minute | {middle[0]} | {middle[1] / 1024:.1f} | {middle[2]} |",
+              f"| last minute of load | {end[0]} | {end[1] / 1024:.1f} | {end[2]} |"]
+    if final:
+        lines += [f"| after the load, queue drained | {final[0]} | {final[1] / 1024:.1f} | {final[2]} |"]
+    lines += [""]
     lines += ["| acceptance | met |", "|---|---|"] + [f"| {k} | {'yes' if v else 'NO'} |" for k, v in checks.items()]
     if bad5xx:
         lines += ["", f"Unexpected 5xx: {bad5xx}"]

@@ -41,3 +41,9 @@ int clinux_wait_termination_signal(void) {
 int clinux_release_free_heap(void) {
     return malloc_trim(0);
 }
+
+/* By default glibc opens up to 8 arenas per CPU, one per thread that meets contention; each
+   keeps its own free pages and fragments on its own. */
+int clinux_limit_heap_arenas(int count) {
+    return mallopt(M_ARENA_MAX, count);
+}

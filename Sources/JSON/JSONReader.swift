@@ -59,10 +59,13 @@ public struct JSONReader: Sendable {
     /// Reads the array of numbers at the current value position (`[1, 2.5, -3e-2]`) straight into
     /// floats, without making a token or a String per element. Each element is the float nearest
     /// to its text. Throws for an element that is not a number, for a number beyond the float
-    /// range ("number out of range"), and for more than `maxCount` elements.
-    public mutating func readFloatArray(maxCount: Int) throws(JSONError) -> [Float] {
+    /// range ("number out of range"), and for more than `maxCount` elements. With the
+    /// `expectedCount` a caller knows (a model's vector size) the array is allocated once at its
+    /// final size instead of growing through a chain of reallocations.
+    public mutating func readFloatArray(maxCount: Int, expectedCount: Int = 0) throws(JSONError) -> [Float] {
         try input.withUnsafeBufferPointer { (bytes) throws(JSONError) -> [Float] in
-            try scanner.numberArray(maxCount: maxCount, in: Input(bytes: bytes, limits: limits)) { number, input in
+            try scanner.numberArray(maxCount: maxCount, expectedCount: expectedCount,
+                                    in: Input(bytes: bytes, limits: limits)) { number, input in
                 let value = number.float(in: input)
                 return value.isFinite ? value : nil
             }

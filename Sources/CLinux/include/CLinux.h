@@ -15,4 +15,6 @@ int clinux_block_termination_signals(void);
 int clinux_wait_termination_signal(void);
 /* Hands free heap pages back to the kernel (glibc malloc_trim(0)); returns 1 when any were. */
 int clinux_release_free_heap(void);
+/* Caps glibc's malloc arenas (M_ARENA_MAX); call before other threads start. */
+int clinux_limit_heap_arenas(int count);
 #endif

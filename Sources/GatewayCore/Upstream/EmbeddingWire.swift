@@ -69,7 +69,7 @@ public enum EmbeddingWire {
                 var vector: [Float]?
                 while case .key(let field) = try r.next() {
                     switch field {
-                    case "embedding": vector = try r.readFloatArray(maxCount: vectorSize * 2 + 1)
+                    case "embedding": vector = try r.readFloatArray(maxCount: vectorSize * 2 + 1, expectedCount: vectorSize)
                     case "index":
                         guard case .number(let n) = try r.next(), let i = n.int else { throw shape("an integer \"index\"") }
                         index = i

@@ -3,7 +3,7 @@ extension TokenScanner {
     /// hot path for embedding vectors. `convert` turns a scanned number into an element, or nil
     /// when it does not fit the element type.
     mutating func numberArray<Element>(
-        maxCount: Int, in input: Input, convert: (ScannedNumber, Input) -> Element?
+        maxCount: Int, expectedCount: Int = 0, in input: Input, convert: (ScannedNumber, Input) -> Element?
     ) throws(JSONError) -> [Element] {
         let open = try valuePosition(in: input)
         guard open < input.count else { throw input.error(Message.unexpectedEnd, at: open) }
@@ -19,7 +19,7 @@ extension TokenScanner {
             finishValue(at: index + 1)
             return elements
         }
-        elements.reserveCapacity(max(0, min(maxCount, 64)))
+        elements.reserveCapacity(max(0, min(maxCount, max(expectedCount, 64))))
         while true {
             guard index < input.count else { throw input.error(Message.unexpectedEnd, at: index) }
             let byte = input.bytes[index]
