@@ -64,6 +64,12 @@ struct ExternalRoutes: Sendable {
         }
     }
 
+    /// Drops encodings past their TTL.
+    @discardableResult
+    func purgeExpired() -> Int {
+        encodedVectors.purgeExpired(now: SystemClock().now())
+    }
+
     /// Kept only from a miss, so the encoding lives no longer than the cache entry it mirrors.
     private func encoded(_ c: CompletedEmbedding, single: Bool) -> [UInt8] {
         let key = c.cacheKey + (single ? "#1" : "#n")

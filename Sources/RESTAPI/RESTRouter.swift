@@ -23,6 +23,13 @@ public struct RESTRouter: Sendable {
         self.access = core.map(\.access)
     }
 
+    /// Drops the REST layer's cached encodings past their TTL (the owner calls it periodically,
+    /// with `PatternCore.purgeExpiredCaches`).
+    @discardableResult
+    public func purgeExpiredCaches() -> Int {
+        external?.purgeExpired() ?? 0
+    }
+
     public func handle(_ request: Request, _ writer: any ResponseWriter) async {
         let started = ContinuousClock.now
         let context = RequestContext(requestID: RequestID.from(request.head.headers), started: started,

@@ -115,6 +115,12 @@ public final class EmbeddingCache: Sendable {
         _ = local.removeAll(prefix: CacheKey.modelPrefix(model))
     }
 
+    /// Frees the entries past their TTL, which otherwise hold the byte budget until evicted.
+    @discardableResult
+    public func purgeExpired() -> Int {
+        local.purgeExpired(now: clock.now())
+    }
+
     public var sharedStoreReachable: Bool? { shared.map(\.isReachable) }
     public var entryCount: Int { local.count }
 

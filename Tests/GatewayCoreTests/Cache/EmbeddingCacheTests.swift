@@ -65,6 +65,20 @@ struct EmbeddingCacheTests {
         #expect(loader.calls.load(ordering: .relaxed) == 2)
     }
 
+    @Test func purgeFreesOnlyExpiredEntries() async throws {
+        let clock = ManualClock()
+        let cache = EmbeddingCache(clock: clock)
+        let loader = CountingLoader()
+        _ = try await cache.vectors(forKey: "short", ttlSeconds: 2) { () async throws(GatewayError) in try await loader.load() }
+        _ = try await cache.vectors(forKey: "long", ttlSeconds: 60) { () async throws(GatewayError) in try await loader.load() }
+        #expect(cache.purgeExpired() == 0 && cache.entryCount == 2)
+        clock.advance(by: .seconds(3))
+        #expect(cache.purgeExpired() == 1)
+        #expect(cache.entryCount == 1)
+        let kept = try await cache.vectors(forKey: "long", ttlSeconds: 60) { () async throws(GatewayError) in try await loader.load() }
+        #expect(kept.cached && loader.calls.load(ordering: .relaxed) == 2)
+    }
+
     @Test func twentyConcurrentIdenticalMissesMakeOneLoad() async throws {
         let cache = EmbeddingCache()
         let loader = CountingLoader(delay: .milliseconds(100))
