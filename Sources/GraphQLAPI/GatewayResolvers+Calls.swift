@@ -54,8 +54,8 @@ extension GatewayResolvers {
     }
 
     static func ingest(_ core: PatternCore, _ args: ArgumentValues, _ info: ResolveInfo) async throws -> ResolvedValue {
-        try requireRole(core, .write, state(info), "mutation ingest")
         let state = state(info)
+        try requireRole(core, .write, state, "mutation ingest")
         guard case .array(let items)? = args["vectors"] else { throw invalid("vectors is required", argument: "vectors") }
         var points: [VectorPoint] = []
         points.reserveCapacity(items.count)

@@ -4,7 +4,6 @@ level) or in an answer, and no answer to bad input carries a stack trace or a pa
 on REST, GraphQL and gRPC, with Redis up, down and refusing the password."""
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import time
@@ -16,6 +15,7 @@ import pytest
 from grpc_support import stubs
 from helpers import gateway_bin, run
 from services import MODELS, RedisServer, gateway_env, gateways, http, sim  # noqa: F401
+from test_security import sha
 
 SIZE = MODELS["general"]["size"]
 ADMIN_KEY = "pg-admin-" + uuid.uuid4().hex
@@ -24,10 +24,6 @@ WRONG_KEY = "pg-wrong-" + uuid.uuid4().hex
 REDIS_PASSWORD = "rpw-" + uuid.uuid4().hex
 # What must never come back: a Swift runtime trap, a backtrace, a source file, a server directory.
 LEAK_MARKERS = re.compile(r"Fatal error|Stack dump|backtrace|\.swift\b|/tmp/|/home/|/root/|/work/|/usr/|0x[0-9a-f]{8,}")
-
-
-def sha(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 @pytest.fixture

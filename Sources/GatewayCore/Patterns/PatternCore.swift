@@ -207,9 +207,7 @@ public final class PatternCore: Sendable {
 
 extension PatternCore {
     public var uptimeSeconds: Double { PatternCore.seconds(clock.now() - startedAt) }
-}
 
-extension PatternCore {
     /// Drops expired cached embeddings and search results. Lookups already ignore them; this
     /// gives their memory back when traffic has moved on to other texts. Returns how many.
     @discardableResult

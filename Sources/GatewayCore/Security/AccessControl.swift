@@ -25,14 +25,7 @@ public final class AccessControl: Sendable {
 
     /// Lower-case hex SHA-256, the form the configuration stores keys in.
     public static func hash(_ key: String) -> String {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for b in SHA256.hash(Array(key.utf8)) {
-            out.append(hex[Int(b >> 4)])
-            out.append(hex[Int(b & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        CacheKey.sha256Hex(Array(key.utf8))
     }
 
     /// The key behind `credential`, without taking a token (for checks inside one call, such
