@@ -12,13 +12,23 @@ final class FaultPlan: Sendable {
         var jitterMilliseconds: Double
         /// Chance of a 503 on an otherwise healthy call.
         var errorRate: Double
+        /// The next this many embed calls answer `failStatus` (a transient fault), then calls
+        /// behave as `mode` says again.
+        var failNext = 0
+        /// The health path answers 503 although calls may still work (a failing readiness probe).
+        var healthFailing = false
     }
 
     struct Counters: Sendable {
         var embedCalls = 0
         var texts = 0
         var failures = 0
+        var healthProbes = 0
+        /// Inputs per embed call, the most recent last (at most `recentCallsKept`).
+        var callSizes: [Int] = []
     }
+
+    static let recentCallsKept = 1000
 
     private let state: Mutex<(behaviours: [String: Behaviour], counters: [String: Counters], rng: UInt64)>
     private let defaults: Behaviour
@@ -53,7 +63,23 @@ final class FaultPlan: Sendable {
             c.embedCalls += 1
             c.texts += texts
             if failed { c.failures += 1 }
+            c.callSizes.append(texts)
+            if c.callSizes.count > Self.recentCallsKept { c.callSizes.removeFirst(c.callSizes.count - Self.recentCallsKept) }
             s.counters[model] = c
+        }
+    }
+
+    func countHealthProbe(_ model: String) {
+        state.withLock { s in s.counters[model, default: Counters()].healthProbes += 1 }
+    }
+
+    /// Whether this call is one of the `failNext` transient failures (and uses it up).
+    func takeTransientFailure(_ model: String) -> Bool {
+        state.withLock { s in
+            guard var b = s.behaviours[model], b.failNext > 0 else { return false }
+            b.failNext -= 1
+            s.behaviours[model] = b
+            return true
         }
     }
 

@@ -14,11 +14,10 @@ struct SimulatorHandler: Sendable {
         switch (head.method, head.path) {
         case ("GET", "/health"):
             let model = fixedModel ?? QueryString.value("model", in: head.query) ?? ""
-            let failing = plan.behaviour(for: model).mode == "fail"
-            writer.respond(status: failing ? 503 : 200)
+            writer.respond(status: healthFailing(model) ? 503 : 200)
         case ("GET", "/api/tags"):
             let model = fixedModel ?? QueryString.value("model", in: head.query) ?? ""
-            if plan.behaviour(for: model).mode == "fail" {
+            if healthFailing(model) {
                 writer.respond(status: 503, headers: Self.json, body: Self.error("model unavailable", status: 503))
                 return
             }
@@ -37,6 +36,14 @@ struct SimulatorHandler: Sendable {
     }
 
     static let json: HTTPHeaders = ["Content-Type": "application/json"]
+
+    /// The shared port's health path names no model (`?model=` may): it stands for the whole
+    /// server, kept under the name "" (`"health": "fail"` without a model sets it).
+    private func healthFailing(_ model: String) -> Bool {
+        plan.countHealthProbe(model)
+        let b = plan.behaviour(for: model)
+        return b.mode == "fail" || b.healthFailing
+    }
 
     /// vLLM's error body.
     static func error(_ message: String, status: Int) -> [UInt8] {
@@ -80,11 +87,12 @@ struct SimulatorHandler: Sendable {
             return
         }
         if delay > 0 { try? await Task.sleep(for: .microseconds(Int(delay * 1000))) }
-        if b.mode == "fail" || (b.errorRate > 0 && plan.random() < b.errorRate) {
+        let transient = plan.takeTransientFailure(model)
+        if transient || b.mode == "fail" || (b.errorRate > 0 && plan.random() < b.errorRate) {
             plan.count(model, texts: texts.count, failed: true)
             var headers = Self.json
             if let ra = b.retryAfter { headers.add("Retry-After", String(ra)) }
-            let status = b.mode == "fail" ? b.failStatus : 503
+            let status = b.mode == "fail" || transient ? b.failStatus : 503
             writer.respond(status: status, headers: headers, body: Self.error("injected failure", status: status))
             return
         }
@@ -148,13 +156,23 @@ struct SimulatorHandler: Sendable {
                 "error_rate": .number(JSONNumber(b.errorRate) ?? JSONNumber(0)),
                 "embed_calls": .number(JSONNumber(c.embedCalls)), "texts": .number(JSONNumber(c.texts)),
                 "failures": .number(JSONNumber(c.failures)), "vector_size": .number(JSONNumber(sizes[name] ?? 0)),
+                "health": .string(b.mode == "fail" || b.healthFailing ? "fail" : "ok"),
+                "health_probes": .number(JSONNumber(c.healthProbes)),
+                "fail_next": .number(JSONNumber(b.failNext)),
+                "call_sizes": .array(c.callSizes.map { .number(JSONNumber($0)) }),
             ])
         }
-        return ["models": .object(models)]
+        let server = plan.behaviour(for: "")
+        return ["models": .object(models),
+                "server": ["health": .string(server.healthFailing ? "fail" : "ok"),
+                           "health_probes": .number(JSONNumber(counters[""]?.healthProbes ?? 0))]]
     }
 
     /// `{"model": "phi3" | "*", "mode": "ok|fail|hang|wrong_dimensions|recover", "status": 503,
-    /// "retry_after": 2, "latency_ms": 50, "jitter_ms": 5, "error_rate": 0.1, "reset_counters": true}`
+    /// "retry_after": 2, "latency_ms": 50, "jitter_ms": 5, "error_rate": 0.1, "fail_next": 1,
+    /// "health": "fail|ok", "reset_counters": true}`. `fail_next` fails that many calls with
+    /// `status`, then heals; `health` sets the health path alone (without a model on the shared
+    /// port: the server's own, which a probe without `?model=` reads).
     private func control(_ request: Request, _ writer: any ResponseWriter) async {
         guard let bytes = try? await request.body.collect(upTo: 1 << 20), let body = try? JSON.parse(bytes),
               let o = body.objectValue else {
@@ -162,7 +180,12 @@ struct SimulatorHandler: Sendable {
             return
         }
         let target = o["model"]?.stringValue ?? fixedModel ?? "*"
-        let names = target == "*" ? (fixedModel.map { [$0] } ?? sizes.keys.sorted()) : [target]
+        var names = target == "*" ? (fixedModel.map { [$0] } ?? sizes.keys.sorted()) : [target]
+        if fixedModel == nil, o["model"] == nil, o["health"] != nil { names.append("") }
+        if let h = o["health"]?.stringValue, h != "ok", h != "fail" {
+            writer.respond(status: 400, headers: Self.json, body: Self.error("health must be ok or fail", status: 400))
+            return
+        }
         if let mode = o["mode"]?.stringValue, !["ok", "fail", "hang", "wrong_dimensions", "recover"].contains(mode) {
             writer.respond(status: 400, headers: Self.json, body: Self.error("unknown mode \(mode)", status: 400))
             return
@@ -179,6 +202,8 @@ struct SimulatorHandler: Sendable {
                 if let l = o["latency_ms"]?.doubleValue { b.latencyMilliseconds = l }
                 if let j = o["jitter_ms"]?.doubleValue { b.jitterMilliseconds = j }
                 if let e = o["error_rate"]?.doubleValue { b.errorRate = e }
+                if let n = o["fail_next"]?.intValue { b.failNext = max(0, n) }
+                if let h = o["health"]?.stringValue { b.healthFailing = h == "fail" }
             }
         }
         if o["reset_counters"]?.boolValue == true { plan.resetCounters() }
