@@ -1,8 +1,11 @@
 # PatternGateway — build, run, test, bench.
-#   make run     build (release) and start the gateway on :8000  (extra flags: make run ARGS="--port 9000")
+#   make run     build (release) and start the gateway on :8000  (extra flags: make run ARGS="--port 9000");
+#                with no model endpoint configured (no *_ENDPOINT variable, no `endpoints:` in the YAML) it
+#                also starts the built-in simulator on 127.0.0.1:11400–11408 and Ctrl-C stops both (scripts/run)
 #   make test    unit tests (Swift Testing) + end-to-end tests (pytest driving curl/nghttp/h2load/openssl)
 #                + a 40-second libFuzzer smoke run (make fuzz FUZZ_TIME=600 for the long runs)
 #   make bench   scripts/bench (gateway vs nginx, wrk + h2load); make bench BENCH_ARGS=--record
+#                (installs its tools first: Debian packages and the .venv the graphql and vectors suites use)
 #   make deps    install missing Debian build packages
 #   make clean
 SHELL        := bash
@@ -52,7 +55,7 @@ release: deps
 	$(SWIFT) build $(SPM) $(RELEASE)
 
 run: release
-	$(GATEWAY_BIN) $(ARGS)
+	BIN_DIR=$(abspath $(BUILD_DIR))/release SIM_ARGS="$(SIM_ARGS)" scripts/run $(ARGS)
 
 # Serial: the live-socket suites block threads of the test process's small shared pool (2 on
 # this machine), which would stretch the deadlines of unrelated suites running beside them.
@@ -71,35 +74,17 @@ test: deps venv
 	@$(MAKE) --no-print-directory e2e
 	@$(MAKE) --no-print-directory fuzz-smoke
 
-bench: deps
+bench: deps venv
 	GATEWAY_BIN=$(GATEWAY_BIN) BUILD_DIR=$(BUILD_DIR) scripts/bench $(BENCH_ARGS)
 
 clean:
 	rm -rf .build .build-e2e .build-fuzz $(VENV) .pytest_cache Tests/e2e/__pycache__ bench-results
 
-# make demo: release build, then the model simulator (nine models on 127.0.0.1:11400–11408) and the
-# gateway on :8000 pointed at it (config/gateway.yaml's defaults); Ctrl-C stops both.
-#   make demo SIM_ARGS="--latency-ms 20 --error-rate 0.05"   make demo ARGS="--log-level debug"
-SIM_BIN      := $(abspath $(BUILD_DIR))/release/pattern-upstream-sim
+# make demo: the same as make run (the simulator starts beside the gateway when no endpoint is
+# configured); SIM_ARGS reach the simulator: make demo SIM_ARGS="--latency-ms 20 --error-rate 0.05"
 SIM_ARGS     ?=
-SIM_HEALTH   ?= http://127.0.0.1:11408/health
-DEMO_PORT    ?= 8000
 .PHONY: demo
-demo: release
-	@sim=; gw=; \
-	stop() { trap - INT TERM EXIT; \
-	  for p in $$gw $$sim; do kill -TERM $$p 2>/dev/null || true; done; \
-	  wait 2>/dev/null || true; echo "demo: stopped"; }; \
-	trap stop INT TERM EXIT; \
-	$(SIM_BIN) $(SIM_ARGS) & sim=$$!; \
-	for i in $$(seq 1 100); do \
-	  curl -fsS -o /dev/null --max-time 1 $(SIM_HEALTH) 2>/dev/null && break; \
-	  kill -0 $$sim 2>/dev/null || { echo "demo: simulator exited"; exit 1; }; sleep 0.1; \
-	done; \
-	$(GATEWAY_BIN) --host 127.0.0.1 --port $(DEMO_PORT) $(ARGS) & gw=$$!; \
-	echo "demo: simulator pid $$sim, gateway pid $$gw on http://127.0.0.1:$(DEMO_PORT) — Ctrl-C stops both"; \
-	echo "  curl -s localhost:$(DEMO_PORT)/api/v1/external/phi3/embed -d '{\"text\":\"hello\"}' | head -c 200"; \
-	wait -n $$sim $$gw || true
+demo: run
 
 # make fuzz-smoke: every libFuzzer target of Tests/Fuzz for FUZZ_SMOKE_SECONDS each (scripts/fuzz; about
 # 50 s in all once .build-fuzz is warm, ~2 min more from cold). make fuzz FUZZ_TIME=600 for the long runs.

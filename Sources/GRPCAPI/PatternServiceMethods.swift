@@ -191,7 +191,7 @@ enum BatchStatusMapping {
         m.batchId = r.job.id
         m.model = r.job.model
         m.status = r.state.rawValue
-        m.itemsCount = UInt32(clamping: r.job.texts.count)
+        m.itemsCount = UInt32(clamping: r.job.itemsCount)
         m.completedItems = UInt32(clamping: r.completedItems)
         if r.state == .completed, let e = r.embeddings { m.embeddings = e.map { Embedding(values: $0) } }
         if r.state == .failed { m.error = r.error ?? "failed" }

@@ -19,6 +19,12 @@ public protocol ResponseWriter: Sendable {
     /// Ends a streamed response. Trailers go out as an HTTP/2 trailer HEADERS frame or in the
     /// last chunk of a chunked HTTP/1.1 response.
     func finish(trailers: HTTPHeaders?)
+
+    /// Breaks the response off as a server that died would, once what was written has gone
+    /// out: HTTP/1.1 closes the connection without the last chunk (or without any answer),
+    /// HTTP/2 resets the stream. For the upstream simulator's cut connections; a handler
+    /// that merely returns without `finish` gets a complete, if early, ending instead.
+    func abort()
 }
 
 public enum ResponseWriterError: Error, Sendable {
@@ -31,6 +37,9 @@ extension ResponseWriter {
     }
 
     public func finish() { finish(trailers: nil) }
+
+    /// A writer with no connection to break (an in-memory one) ends the response instead.
+    public func abort() { finish(trailers: nil) }
 }
 
 /// What a front-end provides: called once per request, on a task that is cancelled when the

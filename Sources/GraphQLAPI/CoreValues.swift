@@ -74,7 +74,7 @@ enum CoreValues {
             "batchId": .string(r.job.id),
             "model": .string(r.job.model),
             "status": enumValue(r.state.rawValue),
-            "itemsCount": int(r.job.texts.count),
+            "itemsCount": int(r.job.itemsCount),
             "completedItems": int(r.completedItems),
             "embeddings": r.state == .completed ? (r.embeddings.map { .array($0.map(floats)) } ?? .null) : .null,
             "error": r.state == .failed ? .string(r.error ?? "failed") : .null,

@@ -15,12 +15,15 @@ struct CoreAssembly {
     let upstream: UpstreamClient
     let workers: [BatchWorker]
     let embeddedQueue: EmbeddedBatchQueue?
+    /// Active health checks of every model endpoint (spec §9), run beside the workers.
+    let healthChecker: HealthChecker
 
     static func build(_ settings: GatewaySettings, logger: Logger) throws -> CoreAssembly {
         let config = settings.core
         let metrics = MetricsRegistry()
         let upstream = try UpstreamClient(tls: settings.upstreamTLS)
-        let pool = UpstreamPool(configuration: config, client: upstream, metrics: metrics)
+        let pool = UpstreamPool(configuration: config, client: upstream, metrics: metrics,
+                                onHealthChange: { t in logHealthChange(t, logger: logger) })
         var redis: RedisClient?
         if let url = config.redisURL {
             redis = RedisClient(configuration: try RedisConfiguration(url: url))
@@ -54,7 +57,19 @@ struct CoreAssembly {
             "vector_store": "\(store.kind)\((store as? QdrantVectorStore).map { " at \($0.url)" } ?? "")",
             "upstream_tls": "\(upstreamTLSSummary(settings.upstreamTLS))",
         ])
-        return CoreAssembly(core: core, redis: redis, upstream: upstream, workers: workers, embeddedQueue: embedded)
+        return CoreAssembly(core: core, redis: redis, upstream: upstream, workers: workers, embeddedQueue: embedded,
+                            healthChecker: HealthChecker(pool: pool, registry: config.registry))
+    }
+
+    /// One line per endpoint leaving or rejoining rotation.
+    private static func logHealthChange(_ t: EndpointHealth.Transition, logger: Logger) {
+        let meta: Logger.Metadata = ["model": "\(t.model)", "endpoint": "\(t.endpoint)", "health": "\(t.to.rawValue)"]
+        if t.to == .healthy {
+            logger.notice("upstream endpoint back in rotation: its health checks pass", metadata: meta)
+        } else {
+            logger.warning("upstream endpoint out of rotation: its health checks fail",
+                           metadata: meta.merging(["reason": "\(t.reason ?? "unknown")"]) { $1 })
+        }
     }
 
     /// The embedded store under the data directory, or Qdrant when one is configured.

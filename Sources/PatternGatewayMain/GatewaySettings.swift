@@ -120,6 +120,7 @@ struct GatewaySettings {
         }
         s.dataDir = c.dataDir ?? env["GATEWAY_DATA_DIR"] ?? f?.dataDir ?? s.dataDir
         s.core = try CoreConfiguration.load(file: file.coreSection, fileName: where_, environment: env.values)
+        s.core.simulatedUpstreams = c.simulatedUpstreams
         return s
     }
 

@@ -48,6 +48,10 @@ struct PatternGatewayCommand: ParsableCommand {
     @Option(help: "Highest GraphQL operation cost: 1 per field, list fields times their limit argument or 10 (default 5000).")
     var graphqlMaxCost: Int?
     @Flag(help: "Serve /debug/sleep and /debug/echo (for tests).") var diagnostics = false
+    @Flag(help: "The model endpoints are the built-in simulator (scripts/run passes it when it started one).")
+    var simulatedUpstreams = false
+    @Flag(help: "Print `configured` when the file or the environment names a model endpoint, else `default`, and exit.")
+    var printUpstreams = false
 
     func run() throws {
         // Before any thread exists, so every thread inherits the mask and only sigwait sees them.
@@ -70,6 +74,8 @@ struct PatternGatewayCommand: ParsableCommand {
             logger.critical("bad configuration", metadata: ["file": "\(error.file)", "key": "\(error.key)", "reason": "\(error.reason)"])
             throw ExitCode(78)  // EX_CONFIG
         }
+        if printUpstreams { print(settings.core.endpointsConfigured ? "configured" : "default"); return }
+        Self.warnUnlessUpstreamsConfigured(settings.core, logger: logger)
 
         let assembly: CoreAssembly
         do {
@@ -81,6 +87,7 @@ struct PatternGatewayCommand: ParsableCommand {
         var workerTasks = assembly.workers.map { worker in
             Task.detached { await worker.run() }
         }
+        workerTasks.append(Task.detached { [checker = assembly.healthChecker] in await checker.run() })
         if let queue = assembly.embeddedQueue {
             // Finished records past their retention leave the journal's state every 10 s, so the
             // memory they hold tracks the retention closely.

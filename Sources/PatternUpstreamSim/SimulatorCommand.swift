@@ -14,7 +14,7 @@ import Transport
 struct SimulatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pattern-upstream-sim",
-        abstract: "Model-server simulator: vLLM- and Ollama-style embedding APIs with latency, errors and a fault-control endpoint.")
+        abstract: "Model-server simulator: vLLM- and Ollama-style embedding and generation APIs with latency, errors and a fault-control endpoint.")
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "First of nine ports, one per model in the spec's order.") var basePort = 11400
@@ -23,6 +23,8 @@ struct SimulatorCommand: ParsableCommand {
     @Option(help: "Uniform jitter around the latency, in milliseconds.") var jitterMs: Double = 1
     @Option(help: "Chance (0–1) of an injected 503 per call.") var errorRate: Double = 0
     @Option(help: "Seed for latency jitter and injected errors.") var seed: UInt64 = 1
+    @Option(help: "Generation: time to the first token, in milliseconds.") var ttftMs: Double = 20
+    @Option(help: "Generation: tokens per second after the first.") var tokensPerSecond: Double = 200
     @Option(help: "Event loops per listener.") var eventLoops = 1
     @Option(help: "trace … critical") var logLevel = "warning"
     @Option(help: "PEM certificate chain: each listener also serves https (a vLLM behind a TLS proxy).")
@@ -44,11 +46,15 @@ struct SimulatorCommand: ParsableCommand {
         }
         let logger = Logger(label: "pattern-upstream-sim")
         guard (0...1).contains(errorRate) else { throw ValidationError("--error-rate must be between 0 and 1") }
+        guard ttftMs >= 0, tokensPerSecond > 0, tokensPerSecond.isFinite else {
+            throw ValidationError("--ttft-ms must be ≥ 0 and --tokens-per-second > 0")
+        }
 
         let models = ModelRegistry.defaults
         let sizes = Dictionary(uniqueKeysWithValues: models.map { ($0.name, $0.vectorSize) })
         let tls = try tlsConfiguration()
-        let plan = FaultPlan(latencyMilliseconds: latencyMs, jitterMilliseconds: jitterMs, errorRate: errorRate, seed: seed)
+        let plan = FaultPlan(latencyMilliseconds: latencyMs, jitterMilliseconds: jitterMs, errorRate: errorRate, seed: seed,
+                             ttftMilliseconds: ttftMs, tokensPerSecond: tokensPerSecond)
 
         var listeners: [(String?, Int)] = []
         if let port {

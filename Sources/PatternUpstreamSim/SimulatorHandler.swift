@@ -2,15 +2,28 @@ import GatewayHTTP
 import JSON
 
 /// One model server as vLLM (`/v1/embeddings`, `/health`) and Ollama (`/api/embed`,
-/// `/api/embeddings`, `/api/tags`) show it, plus `/control` to inject faults.
+/// `/api/embeddings`, `/api/tags`) show it, plus `/control` to inject faults; generation
+/// (`/v1/completions`, `/v1/chat/completions`, `/api/generate`, `/api/chat`) is
+/// `GenerationHandler`'s.
 struct SimulatorHandler: Sendable {
     /// The model this listener serves; nil on the shared port, where the body's `model` decides.
     let fixedModel: String?
     let sizes: [String: Int]
     let plan: FaultPlan
+    private let generation: GenerationHandler
+
+    init(fixedModel: String?, sizes: [String: Int], plan: FaultPlan) {
+        self.fixedModel = fixedModel
+        self.sizes = sizes
+        self.plan = plan
+        generation = GenerationHandler(fixedModel: fixedModel, models: Set(sizes.keys), plan: plan)
+    }
 
     func handle(_ request: Request, _ writer: any ResponseWriter) async {
         let head = request.head
+        if head.method == "POST", let route = GenerationRoute(path: head.path) {
+            return await generation.handle(route, request, writer)
+        }
         switch (head.method, head.path) {
         case ("GET", "/health"):
             let model = fixedModel ?? QueryString.value("model", in: head.query) ?? ""
@@ -45,10 +58,9 @@ struct SimulatorHandler: Sendable {
         return b.mode == "fail" || b.healthFailing
     }
 
-    /// vLLM's error body.
+    /// vLLM's error body, which the embed routes and `/control` answer with.
     static func error(_ message: String, status: Int) -> [UInt8] {
-        JSON.serialize(["object": "error", "message": .string(message), "type": status == 400 ? "BadRequestError" : "ServiceUnavailableError",
-                        "code": .number(JSONNumber(status))])
+        ErrorBodies.vLLM(message, status: status)
     }
 
     private func embed(_ request: Request, _ writer: any ResponseWriter) async {
@@ -143,70 +155,5 @@ struct SimulatorHandler: Sendable {
         w.beginArray()
         for x in v { w.number(x) }
         w.endArray()
-    }
-
-    private func controlState() -> JSONValue {
-        let counters = plan.counters()
-        var models = JSONObject()
-        for name in (fixedModel.map { [$0] } ?? sizes.keys.sorted()) {
-            let b = plan.behaviour(for: name)
-            let c = counters[name] ?? FaultPlan.Counters()
-            models.set(name, [
-                "mode": .string(b.mode), "latency_ms": .number(JSONNumber(b.latencyMilliseconds) ?? JSONNumber(0)),
-                "error_rate": .number(JSONNumber(b.errorRate) ?? JSONNumber(0)),
-                "embed_calls": .number(JSONNumber(c.embedCalls)), "texts": .number(JSONNumber(c.texts)),
-                "failures": .number(JSONNumber(c.failures)), "vector_size": .number(JSONNumber(sizes[name] ?? 0)),
-                "health": .string(b.mode == "fail" || b.healthFailing ? "fail" : "ok"),
-                "health_probes": .number(JSONNumber(c.healthProbes)),
-                "fail_next": .number(JSONNumber(b.failNext)),
-                "call_sizes": .array(c.callSizes.map { .number(JSONNumber($0)) }),
-            ])
-        }
-        let server = plan.behaviour(for: "")
-        return ["models": .object(models),
-                "server": ["health": .string(server.healthFailing ? "fail" : "ok"),
-                           "health_probes": .number(JSONNumber(counters[""]?.healthProbes ?? 0))]]
-    }
-
-    /// `{"model": "phi3" | "*", "mode": "ok|fail|hang|wrong_dimensions|recover", "status": 503,
-    /// "retry_after": 2, "latency_ms": 50, "jitter_ms": 5, "error_rate": 0.1, "fail_next": 1,
-    /// "health": "fail|ok", "reset_counters": true}`. `fail_next` fails that many calls with
-    /// `status`, then heals; `health` sets the health path alone (without a model on the shared
-    /// port: the server's own, which a probe without `?model=` reads).
-    private func control(_ request: Request, _ writer: any ResponseWriter) async {
-        guard let bytes = try? await request.body.collect(upTo: 1 << 20), let body = try? JSON.parse(bytes),
-              let o = body.objectValue else {
-            writer.respond(status: 400, headers: Self.json, body: Self.error("body must be a JSON object", status: 400))
-            return
-        }
-        let target = o["model"]?.stringValue ?? fixedModel ?? "*"
-        var names = target == "*" ? (fixedModel.map { [$0] } ?? sizes.keys.sorted()) : [target]
-        if fixedModel == nil, o["model"] == nil, o["health"] != nil { names.append("") }
-        if let h = o["health"]?.stringValue, h != "ok", h != "fail" {
-            writer.respond(status: 400, headers: Self.json, body: Self.error("health must be ok or fail", status: 400))
-            return
-        }
-        if let mode = o["mode"]?.stringValue, !["ok", "fail", "hang", "wrong_dimensions", "recover"].contains(mode) {
-            writer.respond(status: 400, headers: Self.json, body: Self.error("unknown mode \(mode)", status: 400))
-            return
-        }
-        for name in names {
-            if o["mode"]?.stringValue == "recover" {
-                plan.reset(name)
-                continue
-            }
-            plan.set(name) { b in
-                if let m = o["mode"]?.stringValue { b.mode = m }
-                if let s = o["status"]?.intValue { b.failStatus = s }
-                if let r = o["retry_after"]?.intValue { b.retryAfter = r }
-                if let l = o["latency_ms"]?.doubleValue { b.latencyMilliseconds = l }
-                if let j = o["jitter_ms"]?.doubleValue { b.jitterMilliseconds = j }
-                if let e = o["error_rate"]?.doubleValue { b.errorRate = e }
-                if let n = o["fail_next"]?.intValue { b.failNext = max(0, n) }
-                if let h = o["health"]?.stringValue { b.healthFailing = h == "fail" }
-            }
-        }
-        if o["reset_counters"]?.boolValue == true { plan.resetCounters() }
-        writer.respond(status: 200, headers: Self.json, body: JSON.serialize(controlState()))
     }
 }

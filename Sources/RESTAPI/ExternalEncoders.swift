@@ -74,12 +74,22 @@ enum ExternalEncoders {
         w.key("batch_id"); w.string(r.job.id)
         w.key("model"); w.string(r.job.model)
         w.key("status"); w.string(r.state.rawValue)
-        w.key("items_count"); w.number(r.job.texts.count)
+        w.key("items_count"); w.number(r.job.itemsCount)
         w.key("completed_items"); w.number(r.completedItems)
-        if r.state == .completed, let e = r.embeddings {
+        if r.state == .completed, let e = r.embeddings, r.job.generation == nil {
             w.key("embeddings")
             w.beginArray()
             for v in e { floats(&w, v) }
+            w.endArray()
+        }
+        if r.state == .completed, let outputs = r.outputs {
+            w.key("outputs")
+            w.beginArray()
+            for o in outputs {
+                w.beginObject()
+                GenerationEncoders.fields(&w, o)
+                w.endObject()
+            }
             w.endArray()
         }
         if r.state == .failed {

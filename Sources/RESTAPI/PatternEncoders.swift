@@ -18,7 +18,11 @@ enum PatternEncoders {
             w.key("points")
             if let points = m.points { w.number(points) } else { w.null() }
             w.key("breaker"); w.string(m.breaker)
+            w.key("upstream"); w.string(m.upstreamOK ? "ok" : "down")
+            w.key("endpoints_in_rotation"); w.number(m.endpointsInRotation)
+            w.key("endpoints"); w.number(m.endpointCount)
             w.key("cache_hit_ratio"); w.number(ExternalEncoders.rounded(m.cacheHitRatio))
+            w.key("tokens_per_second"); w.number(ExternalEncoders.rounded(m.tokensPerSecond))
             if let bytes = m.memoryBytes { w.key("memory_bytes"); w.number(bytes) }
             w.endObject()
         }
@@ -91,7 +95,9 @@ enum PatternEncoders {
         return w.bytes
     }
 
-    /// The effective settings: defaults, then the YAML file, then the environment.
+    /// The effective settings: defaults, then the YAML file, then the environment. `upstreams`
+    /// tells a reader whether the vectors are a model's: `configured` (endpoints from the file or the
+    /// environment), `simulated` (started beside the built-in simulator) or `default` (neither).
     static func optimizations(_ core: PatternCore) -> [UInt8] {
         let c = core.configuration
         var w = JSONWriter()
@@ -116,6 +122,19 @@ enum PatternEncoders {
             for e in m.endpoints { w.string(e) }
             w.endArray()
             w.key("dialect"); w.string(m.dialect.rawValue)
+            w.key("retry_on"); w.string(m.retry.description)
+            w.key("retriable_status_codes")
+            w.beginArray()
+            for code in m.retry.retriableStatusCodes.sorted() { w.number(code) }
+            w.endArray()
+            w.key("retry_attempts"); w.number(m.retry.maxRetries)
+            w.key("health_check")
+            w.beginObject()
+            w.key("interval"); w.number(m.healthCheck.interval)
+            w.key("timeout"); w.number(m.healthCheck.timeout)
+            w.key("unhealthy_threshold"); w.number(m.healthCheck.unhealthyThreshold)
+            w.key("healthy_threshold"); w.number(m.healthCheck.healthyThreshold)
+            w.endObject()
             w.endObject()
         }
         w.endObject()
@@ -130,6 +149,7 @@ enum PatternEncoders {
         w.key("queue_limit"); w.number(c.queueLimit)
         w.key("queue"); w.string(c.redisURL == nil ? "embedded" : "redis")
         w.key("vector_store"); w.string(core.vectorStore.kind)
+        w.key("upstreams"); w.string(c.simulatedUpstreams ? "simulated" : c.endpointsConfigured ? "configured" : "default")
         w.endObject()
         w.endObject()
         return w.bytes

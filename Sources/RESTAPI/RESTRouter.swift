@@ -6,6 +6,7 @@ import GatewayHTTP
 public struct RESTRouter: Sendable {
     private let diagnostics: DiagnosticRoutes?
     private let external: ExternalRoutes?
+    private let generation: GenerationRoutes?
     private let operations: OperationsRoutes?
     private let vectors: VectorRoutes?
     private let patterns: PatternRoutes?
@@ -17,6 +18,7 @@ public struct RESTRouter: Sendable {
                 readinessChecks: [@Sendable () async -> (name: String, problem: String?)] = []) {
         self.diagnostics = diagnostics ? DiagnosticRoutes() : nil
         self.external = core.map { ExternalRoutes(core: $0) }
+        self.generation = core.map { GenerationRoutes(core: $0) }
         self.operations = core.map { OperationsRoutes(core: $0, readinessChecks: readinessChecks) }
         self.vectors = core.map { VectorRoutes(core: $0) }
         self.patterns = core.map { PatternRoutes(core: $0) }
@@ -41,6 +43,11 @@ public struct RESTRouter: Sendable {
         timing.upstreamMilliseconds = reply.upstreamMilliseconds
         headers.add("X-Request-Id", context.requestID)
         headers.add("Server-Timing", timing.serverTiming())
+        if let stream = reply.stream {
+            writer.writeHead(status: reply.status, headers: headers)
+            await stream(writer)
+            return
+        }
         writer.respond(status: reply.status, headers: headers, body: reply.body, trailers: nil)
     }
 
@@ -74,6 +81,9 @@ public struct RESTRouter: Sendable {
             return .json(200, HealthRoute.body)
         default:
             if let external, let reply = await external.route(request, context) {
+                return reply
+            }
+            if let generation, let reply = await generation.route(request, context) {
                 return reply
             }
             if let operations, let reply = await operations.route(request, context) {

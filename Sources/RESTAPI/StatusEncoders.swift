@@ -43,6 +43,7 @@ enum StatusEncoders {
             w.beginObject()
             w.key("status"); w.string(b.state)
             w.key("failure_count"); w.number(b.failureCount)
+            w.key("upstream"); w.string(b.upstreamOK ? "ok" : "down")
             w.key("endpoints")
             w.beginArray()
             for e in b.endpoints {
@@ -53,6 +54,19 @@ enum StatusEncoders {
                 w.key("in_flight"); w.number(e.inFlight)
                 w.key("next_probe_in_seconds")
                 if let n = e.secondsUntilProbe { w.number(ExternalEncoders.rounded(n)) } else { w.null() }
+                w.key("healthy"); w.bool(e.healthy)
+                w.key("health_check")
+                if let h = e.healthCheck {
+                    w.beginObject()
+                    w.key("status"); w.string(h.status.rawValue)
+                    w.key("streak"); w.number(h.streak)
+                    w.key("probes"); w.number(h.probes)
+                    w.key("last_failure")
+                    if let f = h.lastFailure { w.string(f) } else { w.null() }
+                    w.endObject()
+                } else {
+                    w.null()
+                }
                 w.endObject()
             }
             w.endArray()
@@ -105,7 +119,8 @@ enum StatusEncoders {
             let s = core.stats(for: m.name) ?? ModelStats.Snapshot()
             w.key(m.name)
             metricFields(&w, pattern: m.pattern.rawValue, requests: s.requests, errors: s.errors,
-                         latency: core.latency(for: m.name), cacheHits: s.cacheHits, cacheMisses: s.cacheMisses)
+                         latency: core.latency(for: m.name), cacheHits: s.cacheHits, cacheMisses: s.cacheMisses,
+                         generation: core.generationReport(model: m.name))
         }
         w.endObject()
         w.endObject()
@@ -114,7 +129,8 @@ enum StatusEncoders {
 
     /// One metrics object; the external and the vector metrics pages share its keys.
     static func metricFields(_ w: inout JSONWriter, pattern: String? = nil, requests: Int, errors: Int,
-                             latency: LatencyWindow?, cacheHits: Int, cacheMisses: Int) {
+                             latency: LatencyWindow?, cacheHits: Int, cacheMisses: Int,
+                             generation: GenerationReport? = nil) {
         let p = latency?.percentiles() ?? (p50: 0, p95: 0, p99: 0)
         w.beginObject()
         if let pattern { w.key("pattern"); w.string(pattern) }
@@ -125,6 +141,15 @@ enum StatusEncoders {
         w.key("p99_ms"); w.number(ExternalEncoders.rounded(p.p99))
         w.key("cache_hits"); w.number(cacheHits)
         w.key("cache_misses"); w.number(cacheMisses)
+        if let g = generation {
+            w.key("generation")
+            w.beginObject()
+            w.key("generations"); w.number(g.generations)
+            w.key("prompt_tokens"); w.number(g.promptTokens)
+            w.key("completion_tokens"); w.number(g.completionTokens)
+            w.key("tokens_per_second"); w.number(ExternalEncoders.rounded(g.tokensPerSecond))
+            w.endObject()
+        }
         w.endObject()
     }
 

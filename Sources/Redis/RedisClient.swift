@@ -14,6 +14,9 @@ import Glibc
 ///
 /// Consecutive calls may use different connections: send MULTI ... EXEC as one `pipeline`, and
 /// do not SUBSCRIBE or MONITOR here (a connection that receives unasked data is dropped).
+///
+/// Runs on: any task; each command runs on one of the pool's connection threads while the caller
+/// is suspended.
 public final class RedisClient: Sendable {
     public let configuration: RedisConfiguration
     private let connections: [PooledConnection]

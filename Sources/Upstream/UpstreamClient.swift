@@ -6,6 +6,8 @@ import Synchronization
 /// HTTP client for the model servers: libcurl's multi interface on one dedicated thread behind an
 /// async API. Connections are kept alive and reused across calls; one client per process is the
 /// intended use, shared by every task.
+///
+/// Runs on: any task; every transfer runs on the libcurl thread while the caller is suspended.
 public final class UpstreamClient: Sendable {
     private let loop: TransferLoop
     private let maxResponseBytes: Int
@@ -49,6 +51,25 @@ public final class UpstreamClient: Sendable {
             loop.cancel(transfer)
         }
         return try outcome.get()
+    }
+
+    /// Sends one request and returns once the response head has arrived; the body is read
+    /// from the stream as the upstream sends it. `request.timeout` limits the wait for the first
+    /// body byte, `idleTimeout` each wait after that (zero: no limit); either one passing ends
+    /// the stream with `.timeout`. Cancelling the calling task before the head stops the transfer.
+    public func stream(_ request: UpstreamRequest, idleTimeout: Duration,
+                       highWater: Int = 256 << 10) async throws(UpstreamError) -> UpstreamStream {
+        let buffer = StreamBuffer(firstByte: request.timeout, idle: idleTimeout, highWater: highWater,
+                                  now: Monotonic.nanoseconds())
+        let transfer = Transfer(request, bodyLimit: Int(Int32.max), stream: buffer)
+        let outcome = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                loop.submit(transfer, continuation)
+            }
+        } onCancel: {
+            loop.cancel(transfer)
+        }
+        return UpstreamStream(head: try outcome.get(), buffer: buffer, transfer: transfer, loop: loop)
     }
 
     /// Calls started and not yet answered.

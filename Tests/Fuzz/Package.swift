@@ -34,6 +34,14 @@ let package = Package(
             dependencies: [.product(name: "PatternGatewayFuzzSurface", package: "PatternGateway"), "FuzzMain"],
             path: "Sources/FuzzGraphQL"),
         .executableTarget(
+            name: "fuzz-sse",
+            dependencies: [.product(name: "PatternGatewayFuzzSurface", package: "PatternGateway"), "FuzzMain"],
+            path: "Sources/FuzzSSE"),
+        .executableTarget(
+            name: "fuzz-ndjson",
+            dependencies: [.product(name: "PatternGatewayFuzzSurface", package: "PatternGateway"), "FuzzMain"],
+            path: "Sources/FuzzNDJSON"),
+        .executableTarget(
             name: "fuzz-protobuf",
             dependencies: [.product(name: "PatternGatewayFuzzSurface", package: "PatternGateway"), "FuzzMain"],
             path: "Sources/FuzzProtobuf"),

@@ -143,6 +143,35 @@ def protobuf():
     put("protobuf", bytes([1]) + b"\x0d\x00\x00\xc0\x7f")  # Embedding with an unpacked NaN
 
 
+def sse():
+    # First byte: read size for the split run; second: the size limit (16, 64 or 1 MiB).
+    streams = [
+        b'data: {"choices":[{"index":0,"text":"Hel","finish_reason":null}]}\n\n'
+        b'data: {"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":1}}\n\ndata: [DONE]\n\n',
+        b'event: delta\ndata: {"text":"hi"}\n\n: keep-alive\n\nevent: done\ndata: {}\n\n',
+        b"data: a\r\ndata: b\r\rid: 7\nretry: 1500\ndata: c\n\n",
+        b"\xef\xbb\xbfdata: bom\n\ndata:no-space\n\ndata\n\nevent: e\n\n",
+        b'data: {"error":{"message":"engine died"}}\n\n',
+        b"data: unfinished",
+    ]
+    for i, body in enumerate(streams):
+        put("sse", bytes([i * 5, 2]) + body)
+        put("sse", bytes([3, 0]) + body)
+
+
+def ndjson():
+    streams = [
+        b'{"model":"m","response":"a","done":false}\n{"model":"m","response":"","done":true,"done_reason":"stop",'
+        b'"prompt_eval_count":3,"eval_count":1}\n',
+        b'{"message":{"role":"assistant","content":"hi"},"done":false}\r\n\r\n{"done":true}',
+        b'{"error":"model not found"}\n',
+        b"\n\n\n",
+    ]
+    for i, body in enumerate(streams):
+        put("ndjson", bytes([i * 3, 2]) + body)
+        put("ndjson", bytes([1, 0]) + body)
+
+
 if __name__ == "__main__":
-    for name in sys.argv[1:] or ["http1", "http2", "graphql", "protobuf"]:
+    for name in sys.argv[1:] or ["http1", "http2", "graphql", "protobuf", "sse", "ndjson"]:
         globals()[name]()

@@ -178,6 +178,7 @@ private struct NoQueue: BatchQueue {
     func enqueue(_ job: BatchJob) async throws(GatewayError) -> Int { throw GatewayError(.internalError, "no queue in this test") }
     func claim(model: String, maxTexts: Int, consumer: String) async throws(GatewayError) -> [BatchJob] { [] }
     func complete(jobID: String, embeddings: [[Float]]) async throws(GatewayError) {}
+    func complete(jobID: String, outputs: [GeneratedText]) async throws(GatewayError) {}
     func fail(jobID: String, reason: String, retry: Bool) async throws(GatewayError) {}
     func record(jobID: String) async -> BatchRecord? { nil }
     func counts(model: String) async -> QueueCounts { QueueCounts() }

@@ -93,13 +93,14 @@ struct GatewayConfigTests {
     static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("config/gateway.yaml").path
 
-    private static func model(_ pattern: String, _ vector: Int, _ batch: Int, _ ttl: Int, _ m: Int, _ ef: Int, _ port: Int)
+    /// No endpoints: the shipped file leaves them to their defaults (shown in comments), so a fresh
+    /// clone has none configured and `make run` starts the simulator there.
+    private static func model(_ pattern: String, _ vector: Int, _ batch: Int, _ ttl: Int, _ m: Int, _ ef: Int)
         -> GatewayFile.Model
     {
         GatewayFile.Model(
             pattern: pattern, vectorSize: vector, batchSize: batch, cacheTTL: ttl, timeout: nil,
-            index: .init(m: m, efConstruct: ef), endpoints: ["http://127.0.0.1:\(port)"], dialect: "openai",
-            upstreamModel: nil)
+            index: .init(m: m, efConstruct: ef), endpoints: nil, dialect: "openai", upstreamModel: nil)
     }
 
     @Test func decodesEverySection() throws {
@@ -120,15 +121,16 @@ struct GatewayConfigTests {
 
         let models = try #require(file.models)
         #expect(models.count == 9)
-        #expect(models["mixtral"] == Self.model("bulk_only", 4096, 50, 300, 16, 200, 11400))
-        #expect(models["hermes"] == Self.model("hybrid", 4096, 75, 600, 16, 200, 11401))
-        #expect(models["openchat"] == Self.model("hybrid", 4096, 50, 300, 16, 200, 11402))
-        #expect(models["phi3"] == Self.model("real_time", 2048, 100, 900, 32, 400, 11403))
-        #expect(models["yi34b"] == Self.model("bulk_only", 4096, 50, 300, 16, 200, 11404))
-        #expect(models["deepcoder"] == Self.model("bulk_only", 1024, 200, 1200, 64, 800, 11405))
-        #expect(models["imp"] == Self.model("bulk_only", 2048, 100, 900, 32, 400, 11406))
-        #expect(models["deepseek"] == Self.model("bulk_only", 4096, 50, 300, 16, 200, 11407))
-        #expect(models["general"] == Self.model("real_time", 384, 100, 900, 16, 200, 11408))
+        #expect(models["mixtral"] == Self.model("bulk_only", 4096, 50, 300, 16, 200))
+        #expect(models["hermes"] == Self.model("hybrid", 4096, 75, 600, 16, 200))
+        #expect(models["openchat"] == Self.model("hybrid", 4096, 50, 300, 16, 200))
+        #expect(models["phi3"] == Self.model("real_time", 2048, 100, 900, 32, 400))
+        #expect(models["yi34b"] == Self.model("bulk_only", 4096, 50, 300, 16, 200))
+        #expect(models["deepcoder"] == Self.model("bulk_only", 1024, 200, 1200, 64, 800))
+        #expect(models["imp"] == Self.model("bulk_only", 2048, 100, 900, 32, 400))
+        #expect(models["deepseek"] == Self.model("bulk_only", 4096, 50, 300, 16, 200))
+        #expect(models["general"] == Self.model("real_time", 384, 100, 900, 16, 200))
+        for port in 11400...11408 { #expect(text.contains("# endpoints: [\"http://127.0.0.1:\(port)\"]")) }
 
         let p = try #require(file.patterns)
         #expect(p.realTimeTimeout == 30)

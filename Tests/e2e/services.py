@@ -60,7 +60,8 @@ GATEWAY_ENV_VARS = tuple(ENDPOINT_VARS.values()) + (
     "REAL_TIME_TIMEOUT", "HYBRID_URGENT_THRESHOLD", "BULK_BATCH_SIZE", "BULK_PROCESSING_INTERVAL",
     "PATTERN_RETRY_ATTEMPTS", "PATTERN_CIRCUIT_BREAKER_THRESHOLD", "PATTERN_BREAKER_COOLDOWN",
     "PATTERN_CACHE_TTL", "PATTERN_QUEUE_LIMIT", "PATTERN_RESULT_RETENTION", "PATTERN_QUEUE_CLAIM_TIMEOUT", "REDIS_URL", "QDRANT_URL", "QDRANT_API_KEY", "GATEWAY_PORT", "GATEWAY_DATA_DIR",
-    "UPSTREAM_TLS_CA", "UPSTREAM_TLS_CERT", "UPSTREAM_TLS_KEY",
+    "UPSTREAM_TLS_CA", "UPSTREAM_TLS_CERT", "UPSTREAM_TLS_KEY", "PATTERN_RETRY_ON", "PATTERN_HEALTH_INTERVAL",
+    "PATTERN_HEALTH_TIMEOUT", "PATTERN_HEALTH_UNHEALTHY_THRESHOLD", "PATTERN_HEALTH_HEALTHY_THRESHOLD",
 )
 
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
@@ -260,6 +261,12 @@ class Simulator:
     def counters(self, model: str) -> dict:
         return self.state()[model]
 
+    def state_server(self) -> dict:
+        """The shared port's own health state and the probes it answered (`GET /health` without a model)."""
+        r = http(self.port, "GET", "/control", timeout=5)
+        assert r.status == 200, r
+        return r.json()["server"]
+
     # reference vectors -------------------------------------------------------
     def vectors(self, model: str, texts: list[str]) -> list[list[float]]:
         """The simulator's own embeddings (counts as one embed call for that model)."""
@@ -267,6 +274,17 @@ class Simulator:
         assert r.status == 200, f"sim embed {model}: {r}"
         data = sorted(r.json()["data"], key=lambda d: d["index"])
         return [d["embedding"] for d in data]
+
+    def generate(self, model: str, prompt: str | None = None, messages: list[dict] | None = None,
+                 **options) -> dict:
+        """The simulator's own whole answer (vLLM's /v1/completions, or /v1/chat/completions with
+        `messages`), to compare a gateway's text and usage with. Counts as one generate call for
+        that model and replaces its `last_generate_request`."""
+        path, body = ("/v1/chat/completions", {"messages": messages}) if messages is not None \
+            else ("/v1/completions", {"prompt": prompt})
+        r = http(self.port, "POST", path, {"model": model, **body, **options}, timeout=30)
+        assert r.status == 200, f"sim generate {model}: {r}"
+        return r.json()
 
 
 # --------------------------------------------------------------------------- redis

@@ -44,6 +44,12 @@ def gql(port: int, query: str, variables: dict | None = None, operation: str | N
     return http(port, "POST", "/graphql", body, headers=headers)
 
 
+def parse(source: str) -> graphql.DocumentNode:
+    """graphql-core's parse as the released spec and graphql-js 16 read documents: `{ }` is a syntax
+    error there, which graphql-core 3.3 accepts unless told otherwise."""
+    return graphql.parse(source, allow_empty_selection_sets=False)
+
+
 def ok_data(r) -> dict:
     assert r.status == 200, r
     doc = r.json()
@@ -247,7 +253,7 @@ def test_request_errors_are_400_for_graphql_response_json_and_200_for_json(gw):
     assert r.status == 400 and r.headers["content-type"].startswith(GQL_RESPONSE), r
     doc = r.json()
     assert "data" not in doc
-    (want,) = graphql.validate(graphql.build_schema(SCHEMA_FILE.read_text()), graphql.parse(bad))
+    (want,) = graphql.validate(graphql.build_schema(SCHEMA_FILE.read_text()), parse(bad))
     assert doc["errors"][0]["message"] == want.message  # graphql-core's words, suggestion included
     assert doc["errors"][0]["locations"] == [{"line": 1, "column": 12}]
     r = gql(gw.port, bad, headers={"Accept": "application/json"})
@@ -257,6 +263,24 @@ def test_request_errors_are_400_for_graphql_response_json_and_200_for_json(gw):
     assert r.status == 400 and r.json()["errors"][0]["message"].startswith("Syntax Error:")
     r = gql(gw.port, "query($n: String!) { model(name: $n) { name } }")
     assert r.status == 400 and "$n" in r.json()["errors"][0]["message"] and "String!" in r.json()["errors"][0]["message"]
+
+
+def test_empty_selection_set_is_a_syntax_error(gw):
+    q = "query { }"
+    with pytest.raises(graphql.GraphQLError) as raised:
+        parse(q)
+    want = {"message": raised.value.message,
+            "locations": [{"line": loc.line, "column": loc.column} for loc in raised.value.locations]}
+    assert want == {"message": "Syntax Error: Expected Name, found '}'.", "locations": [{"line": 1, "column": 9}]}
+    r = gql(gw.port, q)
+    assert r.status == 400 and r.headers["content-type"].startswith(GQL_RESPONSE), r
+    doc = r.json()
+    assert "data" not in doc and len(doc["errors"]) == 1, doc
+    assert {k: doc["errors"][0][k] for k in ("message", "locations")} == want
+    r = gql(gw.port, "{ models { } }", headers={"Accept": "application/json"})
+    assert r.status == 200 and r.headers["content-type"].startswith("application/json"), r
+    assert "data" not in r.json() and r.json()["errors"][0]["message"] == want["message"]
+    assert ok_data(gql(gw.port, "{ __typename }")) == {"__typename": "Query"}
 
 
 def test_accept_negotiation_and_406(gw):

@@ -4,6 +4,10 @@ import Synchronization
 /// Embeddings by model and canonical input: an in-process LRU (byte budget, per-model TTL) in
 /// front of an optional shared store, with request coalescing: concurrent misses for one key
 /// make a single upstream call and all wait for it.
+///
+/// Runs on: the caller's task (an event loop, for REST) for the in-process lookup; the coalesced
+/// load and the shared write are unstructured tasks of their own, suspended on the libcurl thread
+/// (upstream) or a Redis connection's thread (shared store). Nothing here blocks.
 public final class EmbeddingCache: Sendable {
     public struct Lookup: Sendable {
         public var vectors: [[Float]]

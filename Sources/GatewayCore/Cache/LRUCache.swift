@@ -4,6 +4,9 @@ import Synchronization
 /// by the caller, e.g. 4 × dimensions), least recently used out first, each entry with its own
 /// TTL. O(1) get and set under one mutex; the clock is passed in (`now:`), so expiry is tested
 /// with `ManualClock`.
+///
+/// Runs on: any task, event loops included: O(1) under the mutex, except the full passes
+/// `purgeExpired` (the gateway runs it from a detached task every 30 s) and `removeAll(prefix:)`.
 public final class LRUCache<Value: Sendable>: Sendable {
     public struct Statistics: Sendable, Hashable {
         public var count: Int

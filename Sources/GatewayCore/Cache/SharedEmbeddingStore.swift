@@ -2,6 +2,8 @@ import Redis
 
 /// The second cache level, shared by every gateway instance. Its methods never throw: an
 /// outage is a miss (or a skipped write), so no request fails because the shared store is down.
+///
+/// Runs on: any task; the Redis implementation's commands run on a Redis connection's thread.
 public protocol SharedEmbeddingStore: Sendable {
     func get(_ key: String) async -> [[Float]]?
     func set(_ key: String, _ vectors: [[Float]], ttlSeconds: Int) async

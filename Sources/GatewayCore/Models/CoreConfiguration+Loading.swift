@@ -13,6 +13,8 @@ extension CoreConfiguration {
     }
 
     private mutating func apply(_ section: ModelsFileSection, file: String) throws(ConfigurationError) {
+        // Before the models, so that a model's own health_check and retry settings win.
+        if let p = section.patterns { try applyUpstreamPolicies(p, file: file) }
         for (rawName, m) in (section.models ?? [:]).sorted(by: { $0.key < $1.key }) {
             let key = "models.\(rawName)"
             guard let model = registry.model(named: rawName) else {
@@ -33,6 +35,7 @@ extension CoreConfiguration {
             if let v = m.index?.m { updated.indexM = try Self.range(v, 2...512, file, "\(key).index.m") }
             if let v = m.index?.efConstruct { updated.indexEfConstruct = try Self.range(v, 4...4096, file, "\(key).index.ef_construct") }
             if let v = m.endpoints { updated.endpoints = try Self.endpoints(v, file, "\(key).endpoints") }
+            if m.endpoints != nil { endpointsConfigured = true }
             if let d = m.dialect {
                 guard let dialect = UpstreamDialect(rawValue: d) else {
                     throw ConfigurationError(file: file, key: "\(key).dialect", reason: "must be openai or ollama, not \(d)")
@@ -40,6 +43,13 @@ extension CoreConfiguration {
                 updated.dialect = dialect
             }
             if let u = m.upstreamModel, !u.isEmpty { updated.upstreamModel = u }
+            if let h = m.healthCheck { updated.healthCheck = try Self.healthCheck(h, over: updated.healthCheck, file, "\(key).health_check") }
+            if let w = m.retryOn { updated.retry.conditions = try Self.retryOn(w, file, "\(key).retry_on") }
+            if let codes = m.retriableStatusCodes {
+                updated.retry.retriableStatusCodes = try Self.retriableStatusCodes(codes, file, "\(key).retriable_status_codes")
+            }
+            if let v = m.retryAttempts { updated.retry.maxRetries = try Self.range(v, 0...10, file, "\(key).retry_attempts") }
+            if let v = m.maxTokens { updated.maxTokens = try Self.range(v, 1...1_000_000, file, "\(key).max_tokens") }
             registry.update(model.name) { $0 = updated }
         }
         if let p = section.patterns {
@@ -47,7 +57,6 @@ extension CoreConfiguration {
             if let v = p.hybridUrgentThreshold { hybridUrgentThreshold = v }
             if let v = p.bulkBatchSize { bulkBatchSize = try Self.range(v, 1...10000, file, "patterns.bulk_batch_size") }
             if let v = p.bulkProcessingInterval { bulkProcessingInterval = try Self.positive(v, file, "patterns.bulk_processing_interval") }
-            if let v = p.retryAttempts { retryAttempts = try Self.range(v, 0...10, file, "patterns.retry_attempts") }
             if let v = p.circuitBreakerThreshold { circuitBreakerThreshold = try Self.range(v, 1...10000, file, "patterns.circuit_breaker_threshold") }
             if let v = p.breakerCooldown { breakerCooldown = try Self.positive(v, file, "patterns.breaker_cooldown") }
             if let v = p.queueLimit { queueLimit = try Self.range(v, 1...10_000_000, file, "patterns.queue_limit") }
@@ -68,6 +77,28 @@ extension CoreConfiguration {
         }
     }
 
+    /// `patterns.health_check`, `retry_on`, `retriable_status_codes` and `retry_attempts`: the
+    /// defaults of every model.
+    private mutating func applyUpstreamPolicies(_ p: ModelsFileSection.Patterns, file: String) throws(ConfigurationError) {
+        if let h = p.healthCheck {
+            let settings = try Self.healthCheck(h, over: HealthCheck.Settings(), file, "patterns.health_check")
+            forEachModel { $0.healthCheck = settings }
+        }
+        if let w = p.retryOn {
+            let conditions = try Self.retryOn(w, file, "patterns.retry_on")
+            forEachModel { $0.retry.conditions = conditions }
+        }
+        if let codes = p.retriableStatusCodes {
+            let set = try Self.retriableStatusCodes(codes, file, "patterns.retriable_status_codes")
+            forEachModel { $0.retry.retriableStatusCodes = set }
+        }
+        if let v = p.retryAttempts { retryAttempts = try Self.range(v, 0...10, file, "patterns.retry_attempts") }
+    }
+
+    private mutating func forEachModel(_ change: (inout ModelConfig) -> Void) {
+        for name in registry.names { registry.update(name, change) }
+    }
+
     private mutating func apply(environment env: [String: String]) throws(ConfigurationError) {
         let file = "environment"
         for model in registry.models {
@@ -76,6 +107,7 @@ extension CoreConfiguration {
                 let list = v.split(separator: ",").map { String($0).trimmingASCIIWhitespace() }
                 let parsed = try Self.endpoints(list, file, variable)
                 registry.update(model.name) { $0.endpoints = parsed }
+                endpointsConfigured = true
             }
         }
         if let v = env["REAL_TIME_TIMEOUT"] { try setTimeouts(Self.positive(Self.double(v, file, "REAL_TIME_TIMEOUT"), file, "REAL_TIME_TIMEOUT")) }
@@ -85,6 +117,28 @@ extension CoreConfiguration {
             bulkProcessingInterval = try Self.positive(Self.double(v, file, "BULK_PROCESSING_INTERVAL"), file, "BULK_PROCESSING_INTERVAL")
         }
         if let v = env["PATTERN_RETRY_ATTEMPTS"] { retryAttempts = try Self.range(Self.int(v, file, "PATTERN_RETRY_ATTEMPTS"), 0...10, file, "PATTERN_RETRY_ATTEMPTS") }
+        if let v = env["PATTERN_RETRY_ON"], !v.isEmpty {
+            let conditions = try Self.retryOn(ModelsFileSection.WordList(v.split(separator: ",").map(String.init)), file, "PATTERN_RETRY_ON")
+            forEachModel { $0.retry.conditions = conditions }
+        }
+        // Each health-check variable sets one key for every model, over the file's values.
+        for (variable, key) in [("PATTERN_HEALTH_INTERVAL", "interval"), ("PATTERN_HEALTH_TIMEOUT", "timeout"),
+                                ("PATTERN_HEALTH_UNHEALTHY_THRESHOLD", "unhealthy_threshold"),
+                                ("PATTERN_HEALTH_HEALTHY_THRESHOLD", "healthy_threshold")] {
+            guard let v = env[variable], !v.isEmpty else { continue }
+            var section = ModelsFileSection.HealthCheckSection()
+            switch key {
+            case "interval": section.interval = try Self.double(v, file, variable)
+            case "timeout": section.timeout = try Self.double(v, file, variable)
+            case "unhealthy_threshold": section.unhealthyThreshold = try Self.int(v, file, variable)
+            default: section.healthyThreshold = try Self.int(v, file, variable)
+            }
+            for name in registry.names {
+                guard let m = registry.model(named: name) else { continue }
+                let settings = try Self.healthCheck(section, over: m.healthCheck, file, variable)
+                registry.update(name) { $0.healthCheck = settings }
+            }
+        }
         if let v = env["PATTERN_CIRCUIT_BREAKER_THRESHOLD"] {
             circuitBreakerThreshold = try Self.range(Self.int(v, file, "PATTERN_CIRCUIT_BREAKER_THRESHOLD"), 1...10000, file, "PATTERN_CIRCUIT_BREAKER_THRESHOLD")
         }
@@ -125,6 +179,44 @@ extension CoreConfiguration {
     }
 
     // MARK: value checks
+
+    /// `section`'s keys over `base`. An interval of 0 turns the checks off.
+    private static func healthCheck(_ section: ModelsFileSection.HealthCheckSection, over base: HealthCheck.Settings,
+                                    _ file: String, _ key: String) throws(ConfigurationError) -> HealthCheck.Settings {
+        var s = base
+        if let v = section.interval {
+            guard v >= 0, v.isFinite, v <= 3600 else {
+                throw ConfigurationError(file: file, key: key.hasPrefix("PATTERN_") ? key : "\(key).interval",
+                                         reason: "must be between 0 (off) and 3600 seconds, not \(v)")
+            }
+            s.interval = v
+        }
+        if let v = section.timeout { s.timeout = try positive(v, file, key.hasPrefix("PATTERN_") ? key : "\(key).timeout") }
+        if let v = section.unhealthyThreshold {
+            s.unhealthyThreshold = try range(v, 1...100, file, key.hasPrefix("PATTERN_") ? key : "\(key).unhealthy_threshold")
+        }
+        if let v = section.healthyThreshold {
+            s.healthyThreshold = try range(v, 1...100, file, key.hasPrefix("PATTERN_") ? key : "\(key).healthy_threshold")
+        }
+        return s
+    }
+
+    private static func retryOn(_ list: ModelsFileSection.WordList, _ file: String, _ key: String) throws(ConfigurationError) -> RetryPolicy.Condition {
+        switch RetryPolicy.conditions(list.words) {
+        case .success(let c): return c
+        case .failure(let unknown):
+            let known = RetryPolicy.Condition.words.map(\.0).joined(separator: ", ")
+            throw ConfigurationError(file: file, key: key, reason: "unknown retry condition \(unknown.word); known: \(known)")
+        }
+    }
+
+    /// Only statuses a server may answer for a passing reason: 408, 429 and 5xx.
+    private static func retriableStatusCodes(_ codes: [Int], _ file: String, _ key: String) throws(ConfigurationError) -> Set<Int> {
+        for c in codes where !(c == 408 || c == 429 || (500...599).contains(c)) {
+            throw ConfigurationError(file: file, key: key, reason: "\(c) is not retriable: only 408, 429 and 5xx are")
+        }
+        return Set(codes)
+    }
 
     private static func endpoints(_ list: [String], _ file: String, _ key: String) throws(ConfigurationError) -> [String] {
         guard !list.isEmpty else { throw ConfigurationError(file: file, key: key, reason: "needs at least one endpoint") }

@@ -7,8 +7,13 @@ public struct CoreConfiguration: Sendable, Equatable {
     public var bulkBatchSize = 100
     /// Seconds between forced flushes of the bulk queue.
     public var bulkProcessingInterval: Double = 300
-    /// Retries after the first attempt.
-    public var retryAttempts = 3
+    /// Retries after the first attempt. Setting it sets every model's (`ModelConfig.retry`); a
+    /// model's own `retry_attempts` is applied after it.
+    public var retryAttempts = 3 {
+        didSet {
+            for name in registry.names { registry.update(name) { $0.retry.maxRetries = retryAttempts } }
+        }
+    }
     /// Consecutive failed attempts on one endpoint that open its breaker.
     public var circuitBreakerThreshold = 10
     /// Seconds an open breaker waits before a probe; doubles per re-trip up to 300.
@@ -30,6 +35,13 @@ public struct CoreConfiguration: Sendable, Equatable {
     public var qdrantURL: String?
     /// Sent as Qdrant's `api-key` header; never logged.
     public var qdrantAPIKey: String?
+    /// Whether any model's endpoints came from the file or a `*_ENDPOINT` variable. Without,
+    /// every model relays to its default address (127.0.0.1:11400–11408), where nothing but the
+    /// built-in simulator is expected to listen, so the executable says so.
+    public var endpointsConfigured = false
+    /// Set by the executable when it was started beside the built-in simulator
+    /// (`--simulated-upstreams`), so status pages cannot pass simulated vectors off as a model's.
+    public var simulatedUpstreams = false
 
     public init(registry: ModelRegistry = ModelRegistry()) {
         self.registry = registry

@@ -15,6 +15,12 @@ public struct ModelConfig: Sendable, Equatable {
     public var dialect: UpstreamDialect
     /// The `model` field sent upstream; the model's name unless configured.
     public var upstreamModel: String
+    /// Active health checks of each endpoint (spec §9).
+    public var healthCheck = HealthCheck.Settings()
+    /// Which failed attempts are retried, and how many times (spec §9).
+    public var retry = RetryPolicy()
+    /// The most tokens one generation may ask for (spec §7, YAML `models.<model>.max_tokens`).
+    public var maxTokens = 4096
 
     public init(name: String, pattern: IntegrationPattern, vectorSize: Int, batchSize: Int, cacheTTL: Int,
                 timeout: Double = 30, indexM: Int, indexEfConstruct: Int, endpoints: [String],

@@ -12,6 +12,12 @@ public struct ModelsFileSection: Decodable, Sendable {
         public var endpoints: [String]?
         public var dialect: String?
         public var upstreamModel: String?
+        /// Overrides `patterns.health_check` for this model, key by key.
+        public var healthCheck: HealthCheckSection?
+        public var retryOn: WordList?
+        public var retriableStatusCodes: [Int]?
+        public var retryAttempts: Int?
+        public var maxTokens: Int?
 
         public init() {}
 
@@ -30,6 +36,45 @@ public struct ModelsFileSection: Decodable, Sendable {
             case batchSize = "batch_size"
             case cacheTTL = "cache_ttl"
             case upstreamModel = "upstream_model"
+            case healthCheck = "health_check"
+            case retryOn = "retry_on"
+            case retriableStatusCodes = "retriable_status_codes"
+            case retryAttempts = "retry_attempts"
+            case maxTokens = "max_tokens"
+        }
+    }
+
+    /// `health_check:` (spec §9), in seconds and counts.
+    public struct HealthCheckSection: Decodable, Sendable {
+        public var interval: Double?
+        public var timeout: Double?
+        public var unhealthyThreshold: Int?
+        public var healthyThreshold: Int?
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case interval, timeout
+            case unhealthyThreshold = "unhealthy_threshold"
+            case healthyThreshold = "healthy_threshold"
+        }
+    }
+
+    /// Envoy writes `retry_on` as one comma-separated string; a YAML list is accepted too.
+    public struct WordList: Decodable, Sendable {
+        public var words: [String]
+
+        public init(_ words: [String]) { self.words = words }
+
+        public init(from decoder: any Decoder) throws {
+            if let one = try? decoder.singleValueContainer().decode(String.self) {
+                words = one.split(separator: ",").map(String.init)
+            } else {
+                var list = try decoder.unkeyedContainer()
+                var out: [String] = []
+                while !list.isAtEnd { out.append(try list.decode(String.self)) }
+                words = out
+            }
         }
     }
 
@@ -49,6 +94,9 @@ public struct ModelsFileSection: Decodable, Sendable {
         public var qdrantURL: String?
         public var vectorStore: String?
         public var qdrantAPIKey: String?
+        public var healthCheck: HealthCheckSection?
+        public var retryOn: WordList?
+        public var retriableStatusCodes: [Int]?
 
         public init() {}
 
@@ -68,6 +116,9 @@ public struct ModelsFileSection: Decodable, Sendable {
             case qdrantURL = "qdrant_url"
             case vectorStore = "vector_store"
             case qdrantAPIKey = "qdrant_api_key"
+            case healthCheck = "health_check"
+            case retryOn = "retry_on"
+            case retriableStatusCodes = "retriable_status_codes"
         }
     }
 
@@ -79,15 +130,27 @@ public struct ModelsFileSection: Decodable, Sendable {
             public var role: String?
             public var rate: Double?
             public var burst: Int?
+            public var tokensPerMinute: Int?
 
             public init() {}
+
+            enum CodingKeys: String, CodingKey {
+                case name, sha256, role, rate, burst
+                case tokensPerMinute = "tokens_per_minute"
+            }
         }
 
         public struct RateLimit: Decodable, Sendable {
             public var rate: Double?
             public var burst: Int?
+            public var tokensPerMinute: Int?
 
             public init() {}
+
+            enum CodingKeys: String, CodingKey {
+                case rate, burst
+                case tokensPerMinute = "tokens_per_minute"
+            }
         }
 
         public var apiKeys: [Key]?

@@ -1,7 +1,10 @@
-/// Works one model's queue: takes up to batch_size texts of queued jobs when the queue holds a
-/// full batch or the processing interval has passed, embeds them in one upstream call, and
-/// hands each job its share. A failed call puts the jobs back with backoff until
-/// `maxAttempts`, then fails them with the reason.
+/// Works one model's queue: takes up to batch_size items of queued jobs when the queue holds a
+/// full batch or the processing interval has passed, embeds the texts in upstream calls of at
+/// most batch_size inputs each (a single job may be larger than a batch), and hands each job its
+/// share once every part has answered; queued generations run side by side, one call each. A failed part puts the jobs back with backoff until
+/// `maxAttempts`, then fails them with the reason. While no endpoint of the model passes its
+/// health checks, jobs wait in the queue without spending attempts.
+/// Runs on: its own detached task (global executor), one per queued model.
 public final class BatchWorker: Sendable {
     public let model: ModelConfig
     private let core: PatternCore
@@ -32,9 +35,12 @@ public final class BatchWorker: Sendable {
             // Jobs queued because the real-time path was down go as soon as it is back.
             let degradedReady = (core.stats[model.name]?.snapshot.degradedPending ?? 0) > 0
                 && core.pool.isAvailable(model.name) && failures == 0
+            // Health checks have every endpoint out of rotation: a claim would only spend the
+            // jobs' attempts on calls that cannot be made.
+            let reachable = core.pool.isInRotation(model.name)
             // A due flush claims even with nothing queued here: jobs a dead instance left
             // processing only come back through a claim.
-            if due || (pending > 0 && (full || degradedReady)) {
+            if reachable && (due || (pending > 0 && (full || degradedReady))) {
                 let ok = await flushOnce(batchSize: batchSize)
                 lastFlush = core.clock.now()
                 failures = ok ? 0 : failures + 1
@@ -46,21 +52,43 @@ public final class BatchWorker: Sendable {
         }
     }
 
-    /// One batch: claim, embed, complete or fail. Returns false when the upstream call failed.
+    /// One batch: claim, then embed and generate, complete or fail. Returns false when an
+    /// upstream call failed. Embed jobs share upstream calls; generation jobs (at most
+    /// batch_size of them, each counting as one item of the claim) run side by side, one call each.
     @discardableResult
     public func flushOnce(batchSize: Int? = nil) async -> Bool {
         let size = batchSize ?? max(1, core.configuration.effectiveBatchSize(model))
         guard let jobs = try? await core.queue.claim(model: model.name, maxTexts: size, consumer: consumer), !jobs.isEmpty else {
             return true
         }
-        let texts = jobs.flatMap(\.texts)
         let started = core.clock.now()
+        let generations = jobs.filter { $0.generation != nil }
+        let embeds = jobs.filter { $0.generation == nil }
+        async let generated = generate(generations)
+        let embedded = embeds.isEmpty ? true : await embed(embeds, size: size)
+        let ok = await generated && embedded
+        let took = PatternCore.seconds(core.clock.now() - started)
+        core.stats[model.name]?.update { s in
+            s.batchesProcessed += 1
+            s.batchSecondsTotal += took
+            s.itemsProcessed += jobs.reduce(0) { $0 + $1.itemsCount }
+            s.lastFlush = core.clock.now()
+            if s.firstFlush == nil { s.firstFlush = started }
+            s.degradedPending = max(0, s.degradedPending - jobs.filter(\.degraded).count)
+        }
+        await refreshDepth()
+        return ok
+    }
+
+    /// The embed jobs of one claim: their texts in calls of at most `size`, each job its share.
+    private func embed(_ jobs: [BatchJob], size: Int) async -> Bool {
+        let texts = jobs.flatMap(\.texts)
         do {
-            let result = try await core.pool.embed(model: model, texts: texts, requestID: jobs[0].requestID)
+            let vectors = try await embedInParts(texts, size: size, requestID: jobs[0].requestID)
             var offset = 0
             var landingFailed = false
             for job in jobs {
-                let share = Array(result.vectors[offset..<(offset + job.texts.count)])
+                let share = Array(vectors[offset..<(offset + job.texts.count)])
                 offset += job.texts.count
                 if let target = job.ingest {
                     // Points first: a crash between the two re-runs the job, and its fixed ids
@@ -76,22 +104,59 @@ public final class BatchWorker: Sendable {
                 try? await core.queue.complete(jobID: job.id, embeddings: share)
                 core.metrics.batchJobs.inc(labels: [model.name, "completed"])
             }
-            let took = PatternCore.seconds(core.clock.now() - started)
-            core.stats[model.name]?.update { s in
-                s.batchesProcessed += 1
-                s.batchSecondsTotal += took
-                s.itemsProcessed += texts.count
-                s.lastFlush = core.clock.now()
-                if s.firstFlush == nil { s.firstFlush = started }
-                s.degradedPending = max(0, s.degradedPending - jobs.filter(\.degraded).count)
-            }
-            await refreshDepth()
             return !landingFailed
         } catch {
             for job in jobs { await failed(job, reason: error.message) }
-            await refreshDepth()
             return false
         }
+    }
+
+    /// The generation jobs of one claim, all at once; each completes or fails on its own.
+    private func generate(_ jobs: [BatchJob]) async -> Bool {
+        guard !jobs.isEmpty else { return true }
+        return await withTaskGroup(of: Bool.self) { group in
+            for job in jobs {
+                guard let request = job.generation else { continue }
+                group.addTask { [self] in
+                    let started = core.clock.now()
+                    do throws(GatewayError) {
+                        let answer = try await core.pool.generate(model: model, input: request.input, options: request.options,
+                                                                  requestID: job.requestID)
+                        let took = core.clock.now() - started
+                        core.generation.record(model: model.name, protocolName: "batch", usage: answer.value.usage,
+                                               firstToken: took, total: took)
+                        try? await core.queue.complete(jobID: job.id, outputs: [answer.value])
+                        core.metrics.batchJobs.inc(labels: [model.name, "completed"])
+                        return true
+                    } catch {
+                        await failed(job, reason: error.message)
+                        return false
+                    }
+                }
+            }
+            var allGood = true
+            for await ok in group { allGood = allGood && ok }
+            return allGood
+        }
+    }
+
+    /// The texts' embeddings, in order, from upstream calls of at most `size` inputs made one
+    /// after another. Nothing is kept between claims: a crash between parts leaves the jobs
+    /// processing, and whoever claims them again sends every part anew, so a result is written
+    /// once and whole.
+    private func embedInParts(_ texts: [String], size: Int, requestID: String) async throws(GatewayError) -> [[Float]] {
+        guard texts.count > size else {
+            return try await core.pool.embed(model: model, texts: texts, requestID: requestID).vectors
+        }
+        var vectors: [[Float]] = []
+        vectors.reserveCapacity(texts.count)
+        var start = 0
+        while start < texts.count {
+            let end = min(start + size, texts.count)
+            vectors += try await core.pool.embed(model: model, texts: Array(texts[start..<end]), requestID: requestID).vectors
+            start = end
+        }
+        return vectors
     }
 
     /// Back to the queue for another attempt, or failed for good once the attempts are spent.

@@ -26,6 +26,11 @@ public struct EndpointReport: Sendable, Equatable {
     public var failureCount: Int
     public var inFlight: Int
     public var secondsUntilProbe: Double?
+    /// The active health check's view; nil when checks are off for the model.
+    public var healthCheck: HealthCheck.Snapshot?
+
+    /// In rotation: its health checks pass (or are off).
+    public var healthy: Bool { healthCheck.map { $0.status == .healthy } ?? true }
 }
 
 public struct BreakerReport: Sendable, Equatable {
@@ -33,6 +38,8 @@ public struct BreakerReport: Sendable, Equatable {
     public var state: String
     public var failureCount: Int
     public var endpoints: [EndpointReport]
+    /// Some endpoint passes its health checks and has a breaker that is not open.
+    public var upstreamOK: Bool
 }
 
 public struct PatternsStatusReport: Sendable, Equatable {
@@ -111,7 +118,9 @@ extension PatternCore {
             }
             // overallBreakerState without the array of names.
             let state = reports.isEmpty || anyClosed ? "closed" : anyHalfOpen ? "half_open" : "open"
-            breakers.append(BreakerReport(model: name, state: state, failureCount: failures, endpoints: reports))
+            let upstreamOK = reports.contains { $0.healthy && $0.state != "open" }
+            breakers.append(BreakerReport(model: name, state: state, failureCount: failures, endpoints: reports,
+                                          upstreamOK: upstreamOK))
         }
         return PatternsStatusReport(patterns: summaries, breakers: breakers)
     }
@@ -121,7 +130,8 @@ extension PatternCore {
         pool.endpoints(for: model).map { e in
             let snap = e.breaker.snapshot()
             return EndpointReport(url: e.url, state: snap.stateName, failureCount: snap.failureCount,
-                                  inFlight: e.inFlight, secondsUntilProbe: snap.secondsUntilProbe)
+                                  inFlight: e.inFlight, secondsUntilProbe: snap.secondsUntilProbe,
+                                  healthCheck: e.health.settings.enabled ? e.health.snapshot : nil)
         }
     }
 
@@ -163,7 +173,7 @@ extension PatternCore {
 
 public struct ModelHealthReport: Sendable {
     public var model: String
-    /// False while every endpoint's breaker is open.
+    /// False while no endpoint both passes its health checks and has a breaker that is not open.
     public var upstreamOK: Bool
     /// False while the vector store does not answer.
     public var storeOK: Bool

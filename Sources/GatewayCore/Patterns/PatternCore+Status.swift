@@ -26,9 +26,10 @@ extension PatternCore {
         await modelStatus(try model(named: name))
     }
 
-    /// A model serves while any of its endpoints is not open (spec §5's health rule).
+    /// A model serves while any of its endpoints both passes its active health checks and has a
+    /// breaker that is not open (spec §5's health rule, with §9's checks).
     public func isServing(model name: String) -> Bool {
-        pool.endpoints(for: name).contains { $0.breaker.state != .open }
+        pool.endpoints(for: name).contains { $0.health.inRotation && $0.breaker.state != .open }
     }
 
     /// A model's breaker as one word: "closed" while any endpoint is closed (or it has none),

@@ -4,10 +4,17 @@ public struct VectorModelReport: Sendable {
     /// Nil when the store could not count them (unreachable).
     public var points: Int?
     public var breaker: String
+    /// Endpoints that pass their health checks, of all the model's endpoints.
+    public var endpointsInRotation: Int
+    public var endpointCount: Int
+    /// Some endpoint is in rotation with a breaker that is not open.
+    public var upstreamOK: Bool
     /// Search-result cache hits over lookups, 0–1.
     public var cacheHitRatio: Double
     /// Bytes this process holds for the collection; nil when the points live in Qdrant.
     public var memoryBytes: Int?
+    /// Completion tokens per second of the model's generations since start.
+    public var tokensPerSecond: Double = 0
 }
 
 public struct VectorPatternsReport: Sendable {
@@ -28,13 +35,17 @@ extension PatternCore {
     public func vectorPatternsStatus() async -> VectorPatternsReport {
         var models: [VectorModelReport] = []
         for m in configuration.registry.models {
-            let states = pool.endpoints(for: m.name).map { $0.breaker.snapshot().stateName }
+            let endpoints = pool.endpoints(for: m.name)
+            let states = endpoints.map { $0.breaker.snapshot().stateName }
             let points = try? await vectorStore.count(collection: m.name)
             if let points { vectors.metrics.points[m.name]?.set(Double(points)) }
             models.append(VectorModelReport(
                 model: m, points: points, breaker: Self.overallBreakerState(states),
+                endpointsInRotation: endpoints.filter { $0.health.inRotation }.count, endpointCount: endpoints.count,
+                upstreamOK: isServing(model: m.name),
                 cacheHitRatio: vectors.stats[m.name]?.search.snapshot.cacheHitRatio ?? 0,
-                memoryBytes: vectorStore.memoryBytes(collection: m.name)))
+                memoryBytes: vectorStore.memoryBytes(collection: m.name),
+                tokensPerSecond: generation.totals(for: m.name).tokensPerSecond))
         }
         return VectorPatternsReport(store: vectorStore.kind, models: models)
     }

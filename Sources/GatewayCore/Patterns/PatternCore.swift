@@ -17,6 +17,8 @@ public final class PatternCore: Sendable {
     /// The search-result cache and the vector statistics (see PatternCore+Vectors).
     let vectors: VectorRuntime
     let metrics: CoreMetrics
+    /// Tokens, time to first token and generation time (PatternCore+Generation).
+    let generation: GenerationMetrics
     let stats: [String: ModelStats]
     let series: [String: ModelSeries]
     let clock: any GatewayClock
@@ -43,6 +45,7 @@ public final class PatternCore: Sendable {
         self.vectors = VectorRuntime(models: configuration.registry.models.map(\.name), registry: metrics,
                                      shared: searchGenerations)
         self.metrics = CoreMetrics(registry: metrics)
+        self.generation = GenerationMetrics(registry: metrics, models: configuration.registry.names)
         self.stats = Dictionary(uniqueKeysWithValues: configuration.registry.models.map { ($0.name, ModelStats()) })
         let coreMetrics = self.metrics
         self.series = Dictionary(uniqueKeysWithValues: configuration.registry.models.map {
@@ -87,15 +90,15 @@ public final class PatternCore: Sendable {
                 modelStats?.update { $0.bulkRequests += 1 }
                 outcome = .queued(try await enqueue(model, call, urgent: urgent, degraded: false))
             }
-            finish(model, call, started: started, outcome: "success")
+            finish(model, call.context, started: started, outcome: "success")
             return outcome
         } catch {
-            finish(model, call, started: started, outcome: error.code.name)
+            finish(model, call.context, started: started, outcome: error.code.name)
             throw error
         }
     }
 
-    private static func degradable(_ e: GatewayError) -> Bool {
+    static func degradable(_ e: GatewayError) -> Bool {
         e.code == .circuitOpen || e.code == .upstreamError || e.code == .upstreamTimeout || e.code == .unavailable
     }
 
@@ -156,10 +159,16 @@ public final class PatternCore: Sendable {
         let job = BatchJob(id: BatchID.make(model: model.name, at: now), model: model.name, texts: call.texts,
                            pattern: model.pattern, urgent: urgent, degraded: degraded, queuedAt: now,
                            requestID: call.context.requestID, ingest: call.ingest)
+        return try await enqueue(job, model: model, urgent: urgent, degraded: degraded, at: now)
+    }
+
+    /// Stores `job` durably and says where it stands: what every queued call (embed, generate) ends in.
+    func enqueue(_ job: BatchJob, model: ModelConfig, urgent: Bool, degraded: Bool,
+                 at now: UnixTime) async throws(GatewayError) -> QueuedEmbedding {
         let position = try await queue.enqueue(job)
         if degraded { stats[model.name]?.update { $0.degradedPending += 1 } }
         metrics.queueDepth.set(Double(await queue.counts(model: model.name).pending), labels: [model.name])
-        return QueuedEmbedding(model: model.name, pattern: model.pattern, batchID: job.id, itemsCount: job.texts.count,
+        return QueuedEmbedding(model: model.name, pattern: model.pattern, batchID: job.id, itemsCount: job.itemsCount,
                                queuePosition: position, estimatedCompletion: now + estimatedWait(model, position: position),
                                urgent: urgent, degraded: degraded, queuedAt: now)
     }
@@ -176,10 +185,11 @@ public final class PatternCore: Sendable {
         return .milliseconds(Int64((untilFlush + batchesAhead * perBatch) * 1000))
     }
 
-    private func finish(_ model: ModelConfig, _ call: EmbedCall, started: GatewayInstant, outcome: String) {
+    /// Counts one finished request of any kind: `pattern_requests_total`, its duration, the stats.
+    func finish(_ model: ModelConfig, _ context: CallContext, started: GatewayInstant, outcome: String) {
         let took = clock.now() - started
         if let modelSeries = series[model.name] {
-            modelSeries.requests(protocolName: call.context.protocolName, outcome: outcome).inc()
+            modelSeries.requests(protocolName: context.protocolName, outcome: outcome).inc()
             modelSeries.duration.observe(Self.seconds(took))
         }
         stats[model.name]?.latency.observe(took)

@@ -1,5 +1,7 @@
-/// One accepted embed request waiting for (or done with) its batch. A job is the unit a client
-/// sees through its `batch_id`; the worker packs several jobs of one model into one upstream call.
+/// One accepted request waiting for (or done with) its batch: an embed (its texts) or a
+/// generation (`generation`, with no texts). A job is the unit a client sees through its
+/// `batch_id`; the worker packs several embed jobs of one model into one upstream call, and runs
+/// generation jobs side by side.
 public struct BatchJob: Sendable, Equatable {
     /// `batch_{model}_{yyyyMMdd_HHmmss}_{suffix}`, unique even within one second.
     public var id: String
@@ -15,9 +17,15 @@ public struct BatchJob: Sendable, Equatable {
     /// Set for a texts ingest: the embeddings become points of the model's collection before
     /// the job counts as completed.
     public var ingest: IngestTarget?
+    /// Set for a queued generation (spec §7): what to generate. Its result is one output.
+    public var generation: GenerationRequest?
+
+    /// What the job counts as: its texts, or one generation.
+    public var itemsCount: Int { generation == nil ? texts.count : 1 }
 
     public init(id: String, model: String, texts: [String], pattern: IntegrationPattern, urgent: Bool = false,
-                degraded: Bool = false, queuedAt: UnixTime, requestID: String, ingest: IngestTarget? = nil) {
+                degraded: Bool = false, queuedAt: UnixTime, requestID: String, ingest: IngestTarget? = nil,
+                generation: GenerationRequest? = nil) {
         self.id = id
         self.model = model
         self.texts = texts
@@ -27,6 +35,18 @@ public struct BatchJob: Sendable, Equatable {
         self.queuedAt = queuedAt
         self.requestID = requestID
         self.ingest = ingest
+        self.generation = generation
+    }
+}
+
+/// A queued generation: the input and the options, as accepted.
+public struct GenerationRequest: Sendable, Equatable {
+    public var input: GenerationInput
+    public var options: GenerationOptions
+
+    public init(input: GenerationInput, options: GenerationOptions) {
+        self.input = input
+        self.options = options
     }
 }
 
@@ -55,17 +75,21 @@ public struct BatchRecord: Sendable, Equatable {
     public var completedItems: Int
     /// Present once completed, in the order of `job.texts`.
     public var embeddings: [[Float]]?
+    /// A generation job's result, once completed (one output).
+    public var outputs: [GeneratedText]?
     /// Why it failed, once failed.
     public var error: String?
     public var completedAt: UnixTime?
 
     public init(job: BatchJob, state: BatchState = .queued, attempts: Int = 0, completedItems: Int = 0,
-                embeddings: [[Float]]? = nil, error: String? = nil, completedAt: UnixTime? = nil) {
+                embeddings: [[Float]]? = nil, outputs: [GeneratedText]? = nil, error: String? = nil,
+                completedAt: UnixTime? = nil) {
         self.job = job
         self.state = state
         self.attempts = attempts
         self.completedItems = completedItems
         self.embeddings = embeddings
+        self.outputs = outputs
         self.error = error
         self.completedAt = completedAt
     }

@@ -6,6 +6,10 @@
 /// Rules both keep: an accepted job is never lost (it is completed, failed with a reason, or
 /// still queued after any crash); a job's results are written once — a second `complete` for
 /// a finished job changes nothing; results stay readable for `resultRetention`.
+///
+/// Runs on: any task, event loops included, so no implementation may block its caller: the
+/// embedded queue sends what waits on the disk to the blocking pool, the Redis one awaits a Redis
+/// connection's thread.
 public protocol BatchQueue: Sendable {
     /// Durably accepts `job` (on disk / in Redis before returning) and returns its 1-based
     /// position among the model's queued jobs. Throws `queue_full` (with Retry-After) past the
@@ -20,6 +24,9 @@ public protocol BatchQueue: Sendable {
 
     /// Stores the embeddings of a processing job and marks it completed. Idempotent.
     func complete(jobID: String, embeddings: [[Float]]) async throws(GatewayError)
+
+    /// Stores a processing generation job's outputs and marks it completed. Idempotent.
+    func complete(jobID: String, outputs: [GeneratedText]) async throws(GatewayError)
 
     /// Records a failed attempt: with `retry` the job goes back to queued (attempts + 1),
     /// without it the job is failed with `reason`. Idempotent for finished jobs.

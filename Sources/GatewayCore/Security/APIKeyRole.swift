@@ -25,13 +25,18 @@ public struct APIKey: Sendable, Equatable {
     /// Tokens per second and bucket size; nil takes the configuration's defaults.
     public var rate: Double?
     public var burst: Int?
+    /// Generation tokens (prompt and completion) per minute; nil takes the configuration's
+    /// default, which is no limit unless set.
+    public var tokensPerMinute: Int?
 
-    public init(name: String, sha256: String, role: APIKeyRole, rate: Double? = nil, burst: Int? = nil) {
+    public init(name: String, sha256: String, role: APIKeyRole, rate: Double? = nil, burst: Int? = nil,
+                tokensPerMinute: Int? = nil) {
         self.name = name
         self.sha256 = sha256
         self.role = role
         self.rate = rate
         self.burst = burst
+        self.tokensPerMinute = tokensPerMinute
     }
 }
 
@@ -41,6 +46,8 @@ public struct SecurityConfiguration: Sendable, Equatable {
     /// Per-key token bucket: refill per second, and capacity.
     public var defaultRate: Double = 50
     public var defaultBurst: Int = 100
+    /// Generation tokens per minute for keys that set none; nil: no token limit.
+    public var defaultTokensPerMinute: Int?
 
     public init(keys: [APIKey] = [], defaultRate: Double = 50, defaultBurst: Int = 100) {
         self.keys = keys

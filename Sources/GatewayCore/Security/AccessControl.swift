@@ -64,6 +64,42 @@ public final class AccessControl: Sendable {
         return Grant(keyName: key.name, role: key.role, rateLimit: decision)
     }
 
+    /// Generation tokens held for one call until it settles.
+    public struct TokenReservation: Sendable {
+        let bucket: String
+        let amount: Int
+        let perMinute: Int
+    }
+
+    /// Reserves `amount` generation tokens (a call's `max_tokens`) from the caller's per-minute
+    /// budget, or refuses with `rate_limited`. Nil when keys are off or the key has no budget.
+    /// A call may not reserve more than the whole budget: it reserves the budget then.
+    public func reserveTokens(credential: String?, amount: Int) async throws(GatewayError) -> TokenReservation? {
+        guard let key = try key(for: credential),
+              let perMinute = key.tokensPerMinute ?? configuration.defaultTokensPerMinute else { return nil }
+        let reservation = TokenReservation(bucket: "tokens:" + key.name, amount: min(amount, perMinute), perMinute: perMinute)
+        let decision = await limiter.take(bucket: reservation.bucket, cost: Double(reservation.amount),
+                                          rate: Double(perMinute) / 60, burst: perMinute, force: false)
+        guard decision.allowed else {
+            throw GatewayError(.rateLimited,
+                               "the token budget of API key \(key.name) (\(perMinute) per minute) cannot hold "
+                               + "\(reservation.amount) more now; retry after \(decision.retryAfterSeconds) s",
+                               details: [("limit", String(perMinute)), ("remaining", String(decision.remaining)),
+                                         ("reset", String(decision.resetSeconds))],
+                               retryAfter: decision.retryAfterSeconds)
+        }
+        return reservation
+    }
+
+    /// Settles a reservation with the tokens the call really used (the upstream's count; 0 when
+    /// it failed): the difference goes back to the budget, or is taken on top of it.
+    public func settle(_ reservation: TokenReservation, used: Int) async {
+        let difference = Double(used - reservation.amount)
+        guard difference != 0 else { return }
+        _ = await limiter.take(bucket: reservation.bucket, cost: difference, rate: Double(reservation.perMinute) / 60,
+                               burst: reservation.perMinute, force: true)
+    }
+
     private static func check(_ key: APIKey, _ role: APIKeyRole, _ operation: String) throws(GatewayError) {
         guard key.role >= role else {
             throw GatewayError(.permissionDenied,

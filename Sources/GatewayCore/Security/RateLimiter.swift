@@ -20,10 +20,10 @@ public struct RateLimitDecision: Sendable, Equatable {
         self.retryAfterSeconds = retryAfterSeconds
     }
 
-    /// From a bucket's level after the take.
-    static func from(allowed: Bool, tokens: Double, rate: Double, burst: Int) -> RateLimitDecision {
+    /// From a bucket's level after the take of `cost`.
+    static func from(allowed: Bool, tokens: Double, rate: Double, burst: Int, cost: Double = 1) -> RateLimitDecision {
         let reset = Int(((Double(burst) - tokens) / rate).rounded(.up))
-        let retry = allowed ? 0 : max(1, Int(((1 - tokens) / rate).rounded(.up)))
+        let retry = allowed ? 0 : max(1, Int(((cost - tokens) / rate).rounded(.up)))
         return RateLimitDecision(allowed: allowed, limit: burst, remaining: max(0, Int(tokens.rounded(.down))),
                                  resetSeconds: max(0, reset), retryAfterSeconds: retry)
     }
@@ -31,7 +31,17 @@ public struct RateLimitDecision: Sendable, Equatable {
 
 /// Token buckets by key name.
 public protocol RateLimiter: Sendable {
-    func take(bucket: String, rate: Double, burst: Int) async -> RateLimitDecision
+    /// Takes `cost` tokens if the bucket holds them. `force` takes them whatever the level (the
+    /// bucket may go below zero, so later calls wait) and a negative cost gives tokens back, up to
+    /// the bucket's size: how a generation settles what it reserved.
+    func take(bucket: String, cost: Double, rate: Double, burst: Int, force: Bool) async -> RateLimitDecision
+}
+
+extension RateLimiter {
+    /// One request's token.
+    public func take(bucket: String, rate: Double, burst: Int) async -> RateLimitDecision {
+        await take(bucket: bucket, cost: 1, rate: rate, burst: burst, force: false)
+    }
 }
 
 /// Buckets in this process: exact for one instance; several instances each keep their own.
@@ -48,17 +58,17 @@ public final class LocalRateLimiter: RateLimiter {
         self.clock = clock
     }
 
-    public func take(bucket name: String, rate: Double, burst: Int) async -> RateLimitDecision {
+    public func take(bucket name: String, cost: Double, rate: Double, burst: Int, force: Bool) async -> RateLimitDecision {
         let now = clock.now()
         return buckets.withLock { all in
             var b = all[name] ?? Bucket(tokens: Double(burst), at: now)
             let elapsed = max(0, PatternCore.seconds(now - b.at))
             b.tokens = min(Double(burst), b.tokens + elapsed * rate)
             b.at = now
-            let allowed = b.tokens >= 1
-            if allowed { b.tokens -= 1 }
+            let allowed = force || b.tokens >= cost
+            if allowed { b.tokens = min(Double(burst), b.tokens - cost) }
             all[name] = b
-            return .from(allowed: allowed, tokens: b.tokens, rate: rate, burst: burst)
+            return .from(allowed: allowed, tokens: b.tokens, rate: rate, burst: burst, cost: cost)
         }
     }
 }

@@ -6,6 +6,9 @@ extension SecurityConfiguration {
         if let r = section.rateLimit {
             if let v = r.rate { c.defaultRate = try rate(v, file, "security.rate_limit.rate") }
             if let v = r.burst { c.defaultBurst = try burst(v, file, "security.rate_limit.burst") }
+            if let v = r.tokensPerMinute {
+                c.defaultTokensPerMinute = try tokensPerMinute(v, file, "security.rate_limit.tokens_per_minute")
+            }
         }
         var names: Set<String> = []
         var hashes: Set<String> = []
@@ -35,6 +38,7 @@ extension SecurityConfiguration {
             var key = APIKey(name: name, sha256: hash, role: role)
             if let v = k.rate { key.rate = try rate(v, file, "\(at).rate") }
             if let v = k.burst { key.burst = try burst(v, file, "\(at).burst") }
+            if let v = k.tokensPerMinute { key.tokensPerMinute = try tokensPerMinute(v, file, "\(at).tokens_per_minute") }
             c.keys.append(key)
         }
         return c
@@ -43,6 +47,13 @@ extension SecurityConfiguration {
     private static func rate(_ v: Double, _ file: String, _ key: String) throws(ConfigurationError) -> Double {
         guard v.isFinite, v > 0, v <= 1_000_000 else {
             throw ConfigurationError(file: file, key: key, reason: "must be a number of requests per second above 0")
+        }
+        return v
+    }
+
+    private static func tokensPerMinute(_ v: Int, _ file: String, _ key: String) throws(ConfigurationError) -> Int {
+        guard (1...1_000_000_000).contains(v) else {
+            throw ConfigurationError(file: file, key: key, reason: "must be an integer from 1 to 1000000000")
         }
         return v
     }

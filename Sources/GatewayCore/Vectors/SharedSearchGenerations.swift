@@ -5,6 +5,8 @@ import Redis
 /// number they were computed under, so none serves results older than the newest ingest.
 /// Without it an instance would serve its own cached results until their TTL, blind to the
 /// points another instance just wrote into the shared Qdrant collection.
+///
+/// Runs on: any task; the Redis implementation's commands run on a Redis connection's thread.
 public protocol SharedSearchGenerations: Sendable {
     /// The model's current generation, or nil when the shared store cannot be asked (the
     /// search then skips the cache rather than risk a stale answer).

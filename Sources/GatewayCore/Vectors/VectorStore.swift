@@ -3,6 +3,10 @@
 /// the core validates input before it gets here, and the store checks dimensions again because
 /// it owns the collection's shape. Collections are named after their model (canonical name),
 /// plus scratch collections the all-models self-test creates and drops.
+///
+/// Runs on: any task, event loops included, so no implementation may block its caller: the
+/// embedded store sends fsyncs and snapshots to the blocking pool, Qdrant's calls run on the
+/// libcurl thread.
 public protocol VectorStore: Sendable {
     /// "embedded" or "qdrant", for `GET /api/v1/patterns/status`.
     var kind: String { get }

@@ -1,13 +1,15 @@
 extension Parser {
-    /// SelectionSet : { Selection* }
+    /// SelectionSet : { Selection+ }
     ///
     /// Selection :
     ///   - Field
     ///   - FragmentSpread
     ///   - InlineFragment
     ///
-    /// graphql-core 3.3 accepts an empty selection set (graphql-spec PR 1227); validation
-    /// decides whether a field may have one.
+    /// The released spec (October 2021) and graphql-js 16 refuse `{ }`: a `}` where the first
+    /// selection belongs is read as a field and fails as "Expected Name, found '}'." at the brace.
+    /// graphql-core 3.3 accepts it by default, after a draft (graphql-spec PR 1227) that is not
+    /// part of any released spec; its `allow_empty_selection_sets=False` gives these answers.
     ///
     /// Nested selection sets are parsed with an explicit stack rather than by recursion, so the
     /// depth of a request costs heap, not stack (debug builds spend kilobytes of stack per call).
@@ -15,7 +17,7 @@ extension Parser {
         var enclosing: [OpenSelectionSet] = []
         var current = try openSelectionSet(for: .root)
         while true {
-            if token.kind == .braceR {
+            if token.kind == .braceR && !current.selections.isEmpty {
                 try advance()
                 leaveNesting()
                 // Moved, not copied: the finished selections and the owner's field go into the parent.

@@ -7,6 +7,8 @@ import Glibc
 /// One synchronous hiredis connection, the sole owner of its `redisContext` (and, through it, of
 /// the socket: only `redisFree` closes it). Every call blocks for up to the timeout, so it is
 /// confined to its pool thread and is not Sendable.
+///
+/// Runs on: its pool slot's thread only.
 final class HiredisConnection {
     private let context: UnsafeMutablePointer<redisContext>
     /// The socket timeout now set, so a job with the default timeout costs no setsockopt.

@@ -8,6 +8,8 @@ import Glibc
 ///
 /// `@unchecked Sendable`: `state` is only read or written with `mutex` held, and the two pthread
 /// objects live at fixed addresses from init to deinit.
+///
+/// Runs on: any thread; only the pool's own threads call the waits that block.
 final class Monitor<State: Sendable>: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let condition: UnsafeMutablePointer<pthread_cond_t>

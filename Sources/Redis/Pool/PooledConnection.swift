@@ -8,6 +8,8 @@ import Glibc
 /// reconnects with `Backoff`. Only while it is up (or making its very first attempt) does it take
 /// jobs; otherwise `enqueue` refuses, so callers fail fast instead of waiting for a server
 /// that may be gone for minutes.
+///
+/// Runs on: its own pthread (one per pool slot); `enqueue` from any thread.
 final class PooledConnection: Sendable {
     struct State: Sendable {
         enum Phase: Sendable, Equatable {

@@ -17,6 +17,8 @@ protocol EventSource: AnyObject {
 /// It is also a `TaskExecutor`: handlers run with this loop as their executor preference, so a
 /// request that never waits on anything else is parsed, handled and answered on one thread with
 /// no hop. Work from other threads arrives through `execute` and an eventfd wake-up.
+///
+/// Runs on: its own pthread, the event loop; `execute` and `enqueue` from any thread.
 public final class EventLoop: TaskExecutor, @unchecked Sendable {
     private struct Pending {
         var closures: [@Sendable () -> Void] = []
@@ -214,6 +216,8 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
 }
 
 /// The loops of one server, one per core by default.
+///
+/// Runs on: the caller, for start and shutdown; each loop on its own thread.
 public final class EventLoopGroup: Sendable {
     let loops: [EventLoop]
 

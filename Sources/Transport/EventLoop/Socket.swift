@@ -5,6 +5,8 @@ import CLinux
 
 /// Socket operations on raw file descriptors. The fd's owner (a listener or a connection)
 /// decides when it closes; these functions never close on their own.
+///
+/// Runs on: the event loop owning the descriptor (non-blocking sockets: no call waits).
 enum Socket {
     /// A non-blocking listening TCP socket with SO_REUSEPORT, so that every event loop can own
     /// one and the kernel spreads new connections over them.

@@ -6,6 +6,8 @@ import HTTP1Codec
 /// Pipelined requests wait in the input buffer until the response before them is complete, so
 /// answers can never overtake each other. A response that ends before its request body does
 /// switches the rest of that body to discard, keeping the connection usable.
+///
+/// Runs on: its connection's event loop; the handlers it starts are tasks preferring that loop.
 final class HTTP1Channel: ConnectionProtocolHandler, ResponseSink {
     // Strong: writers keep a channel alive after its connection closed; `Connection.close()`
     // drops its reference to the channel, which breaks the cycle.
@@ -242,6 +244,14 @@ final class HTTP1Channel: ConnectionProtocolHandler, ResponseSink {
         responseComplete(ex)
     }
 
+    func abort(_ id: Int32) {
+        guard let ex = exchange(id) else { return }
+        // No last chunk: once the queue is written the socket closes, and the client is left
+        // with a body that stops short.
+        ex.keepAlive = false
+        responseComplete(ex)
+    }
+
     func handlerReturned(_ id: Int32) {
         guard let ex = exchange(id) else { return }
         if !ex.headSent {
@@ -315,6 +325,8 @@ final class HTTP1Channel: ConnectionProtocolHandler, ResponseSink {
 }
 
 /// One request/response pair on an HTTP/1.1 connection.
+///
+/// Runs on: its connection's event loop.
 final class HTTP1Exchange {
     let id: Int32
     let version: HTTPVersion

@@ -3,6 +3,8 @@ import CNghttp2
 /// nghttp2's callbacks, set once for the process. Each is a non-capturing trampoline that
 /// recovers the `HTTP2Channel` from the session's user data (passed unretained: the channel
 /// outlives its session, which it deletes in deinit).
+///
+/// Runs on: the event loop of the channel whose session calls them.
 enum HTTP2Callbacks {
     nonisolated(unsafe) static let shared: OpaquePointer = {
         var cbs: OpaquePointer?

@@ -4,6 +4,8 @@ import GatewayHTTP
 /// HTTP/2 on one connection through nghttp2, driven from our own loop: bytes go in with
 /// `mem_recv`, frames come out with `mem_send`. Callbacks only record state and submit frames;
 /// flushing happens after the call that caused them returns.
+///
+/// Runs on: its connection's event loop; the handlers it starts are tasks preferring that loop.
 final class HTTP2Channel: ConnectionProtocolHandler, ResponseSink {
     // Strong: writers keep a channel alive after its connection closed; `Connection.close()`
     // drops its reference to the channel, which breaks the cycle.
@@ -317,6 +319,17 @@ final class HTTP2Channel: ConnectionProtocolHandler, ResponseSink {
         s.outboundEOF = true
         s.trailers = trailers
         resumeIfDeferred(s)
+        scheduleFlush()
+    }
+
+    func abort(_ id: Int32) {
+        guard streams[id] != nil, let session else { return }
+        // What flow control lets out of the queued body goes first; RST_STREAM then overtakes
+        // the rest (nghttp2 sends it before any DATA), so END_STREAM never follows.
+        flushSession()
+        guard let s = streams[id] else { return }
+        s.outboundEOF = true
+        _ = nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), id, NGHTTP2_INTERNAL_ERROR.rawValue)
         scheduleFlush()
     }
 

@@ -1,6 +1,8 @@
 import GatewayHTTP
 
 /// One HTTP/2 stream's request and response state. Owned by `HTTP2Channel`, on its loop.
+///
+/// Runs on: its channel's event loop.
 final class HTTP2Stream {
     let id: Int32
     var method = ""

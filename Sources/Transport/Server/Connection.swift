@@ -25,6 +25,8 @@ protocol ConnectionProtocolHandler: AnyObject {
 
 /// One accepted socket: reads, TLS, the protocol sniff, the write queue. The HTTP/1.1 or
 /// HTTP/2 handler above it only sees plaintext.
+///
+/// Runs on: its event loop (socket reads and writes, TLS, the sniff).
 final class Connection: EventSource {
     let fd: Int32
     let loop: EventLoop

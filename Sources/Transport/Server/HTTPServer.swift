@@ -8,6 +8,9 @@ import TLS
 
 /// The one-port server: HTTP/1.1, h2c and TLS on the main port, TLS only on the TLS port, all
 /// handed to one `HTTPHandler`.
+///
+/// Runs on: the caller, for start and shutdown; listeners and connections on the event loops it
+/// starts.
 public final class HTTPServer: Sendable {
     public struct BoundPorts: Sendable {
         public let port: Int

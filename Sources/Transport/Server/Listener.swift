@@ -5,6 +5,8 @@ import CLinux
 
 /// One listening socket on one loop. Every loop has its own (SO_REUSEPORT), so accepting is
 /// spread over loops by the kernel with no hand-off between threads.
+///
+/// Runs on: its event loop.
 final class Listener: EventSource {
     private let fd: Int32
     private let loop: EventLoop

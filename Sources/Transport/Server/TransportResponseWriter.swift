@@ -6,12 +6,16 @@ protocol ResponseSink: AnyObject {
     func writeHead(_ id: Int32, status: Int, headers: HTTPHeaders)
     func write(_ id: Int32, _ bytes: [UInt8], _ done: CheckedContinuation<Void, any Error>)
     func finish(_ id: Int32, trailers: HTTPHeaders?)
+    /// End the exchange without its proper ending (see `ResponseWriter.abort`).
+    func abort(_ id: Int32)
     /// The handler returned; end the exchange if it did not.
     func handlerReturned(_ id: Int32)
 }
 
 /// The `ResponseWriter` handed to handlers: hops to the connection's loop (or runs inline when
 /// the handler is already on it, the usual case) and forwards to the HTTP/1.1 or HTTP/2 side.
+///
+/// Runs on: any task; each call hops to the connection's event loop (inline when already there).
 final class TransportResponseWriter: ResponseWriter, @unchecked Sendable {
     // Touched only on `loop`; the class is Sendable because every access goes through `onLoop`.
     private let sink: ResponseSink
@@ -48,6 +52,10 @@ final class TransportResponseWriter: ResponseWriter, @unchecked Sendable {
 
     func finish(trailers: HTTPHeaders?) {
         onLoop { $0.finish($1, trailers: trailers) }
+    }
+
+    func abort() {
+        onLoop { $0.abort($1) }
     }
 
     func handlerReturned() {

@@ -4,6 +4,8 @@ import Glibc
 
 /// The dedicated OS thread that runs a `TransferLoop`. Not a Swift task: curl_multi_poll blocks,
 /// and a blocked cooperative-pool thread would stall unrelated async work.
+///
+/// Runs on: its own pthread, the libcurl thread.
 enum CurlThread {
     static func start(_ loop: TransferLoop) throws(UpstreamError) -> pthread_t {
         // The thread owns one reference to the loop until run() returns.

@@ -18,7 +18,9 @@ extension EasyHandle {
         try set(CURLOPT_TCP_KEEPALIVE, 1)
 
         let timeout = max(1, Self.milliseconds(request.timeout))
-        try set(CURLOPT_TIMEOUT_MS, timeout)
+        // A stream has no deadline for the whole exchange: the loop holds it to a first-byte and
+        // an idle limit instead (StreamBuffer.isOverdue).
+        try set(CURLOPT_TIMEOUT_MS, transfer.stream == nil ? timeout : 0)
         try set(CURLOPT_CONNECTTIMEOUT_MS, min(timeout, Self.milliseconds(UpstreamRequest.maxConnectTimeout)))
 
         let userData = UnsafeRawPointer(Unmanaged.passUnretained(transfer).toOpaque())

@@ -4,6 +4,8 @@ import CCurl
 /// buffer and the request's header list). Used only on the curl thread. Recycled through the
 /// loop's free list: a fresh handle per call would cost its buffers and lose its TLS session
 /// cache (resumption), both of which curl_easy_reset keeps.
+///
+/// Runs on: the libcurl thread only.
 final class EasyHandle {
     let pointer: UnsafeMutableRawPointer
     private let errorBuffer: UnsafeMutablePointer<CChar>
@@ -34,6 +36,24 @@ final class EasyHandle {
             length >= 0
         else { return nil }
         return Int(length)
+    }
+
+    /// The status of the head received so far (0 before one).
+    var responseCode: Int {
+        var status = 0
+        _ = ccurl_easy_getinfo_long(pointer, CURLINFO_RESPONSE_CODE, &status)
+        return status
+    }
+
+    var connectMicroseconds: Int {
+        var connect: curl_off_t = 0
+        _ = ccurl_easy_getinfo_off_t(pointer, CURLINFO_CONNECT_TIME_T, &connect)
+        return Int(connect)
+    }
+
+    /// Lets a paused transfer (its write callback said CURL_WRITEFUNC_PAUSE) receive again.
+    func unpause() {
+        _ = curl_easy_pause(pointer, 0)
     }
 
     /// The finished transfer's answer, read while the handle still holds it.

@@ -20,8 +20,13 @@ extension Transfer {
         return size * count
     }
 
-    /// Returns what it took; anything short of `chunk.count` makes curl abort with a write error.
+    /// Returns what it took; anything short of `chunk.count` makes curl abort with a write error,
+    /// and CURL_WRITEFUNC_PAUSE pauses a stream whose reader is behind (curl keeps the chunk).
     private func receiveBody(_ chunk: UnsafeRawBufferPointer) -> Int {
+        if let stream {
+            if !headDelivered, let easy { deliverHead(status: easy.responseCode, connectMicroseconds: easy.connectMicroseconds) }
+            return stream.push(chunk, now: Monotonic.nanoseconds()) ? chunk.count : Int(CURL_WRITEFUNC_PAUSE)
+        }
         if chunk.count > bodyLimit - body.count {
             bodyRefused = true
             return 0
@@ -42,7 +47,14 @@ extension Transfer {
             headers.append((name, value))
         case .continuation(let more):
             if !headers.isEmpty { headers[headers.count - 1].1 += " " + more }
-        case .end, .malformed:
+        case .end:
+            // A streamed transfer's caller gets the head now, not with the body's end. An
+            // interim 1xx head is followed by the real one.
+            if stream != nil, let easy {
+                let status = easy.responseCode
+                if status >= 200 { deliverHead(status: status, connectMicroseconds: easy.connectMicroseconds) }
+            }
+        case .malformed:
             break
         }
     }

@@ -6,6 +6,8 @@ import Synchronization
 /// `phase` is shared by the calling task and the curl thread, under its lock. Everything else
 /// is the response being assembled and is touched only on the curl thread (by the loop and the
 /// write/header callbacks); that split is why this is unchecked Sendable.
+///
+/// Runs on: the libcurl thread, except `phase`, which the calling task shares.
 final class Transfer: @unchecked Sendable {
     typealias Outcome = Result<UpstreamResponse, UpstreamError>
     typealias Continuation = CheckedContinuation<Outcome, Never>
@@ -21,6 +23,8 @@ final class Transfer: @unchecked Sendable {
 
     let request: UpstreamRequest
     let phase = Mutex<Phase>(.created)
+    /// A streamed transfer's body goes here; nil when the caller waits for the whole answer.
+    let stream: StreamBuffer?
 
     // Curl thread only from here on.
     let bodyLimit: Int
@@ -30,10 +34,21 @@ final class Transfer: @unchecked Sendable {
     var bodyRefused = false
     /// The easy handle while the transfer is in the multi.
     var easy: EasyHandle?
+    /// A streamed transfer's caller has its head (status and headers); the body follows in `stream`.
+    var headDelivered = false
 
-    init(_ request: UpstreamRequest, bodyLimit: Int) {
+    init(_ request: UpstreamRequest, bodyLimit: Int, stream: StreamBuffer? = nil) {
         self.request = request
         self.bodyLimit = bodyLimit
+        self.stream = stream
+    }
+
+    /// Streamed transfers only: gives the caller the head as soon as it is complete, once.
+    func deliverHead(status: Int, connectMicroseconds: Int) {
+        guard stream != nil, !headDelivered else { return }
+        headDelivered = true
+        finish(.success(UpstreamResponse(status: status, headers: headers, body: [], totalMicroseconds: 0,
+                                         connectMicroseconds: connectMicroseconds)))
     }
 
     /// Resumes the caller unless it already has its answer. Called on the curl thread with no

@@ -9,11 +9,13 @@ extension TransferLoop {
         // Swapped with the inbox's arrays, so draining it allocates nothing in steady state.
         var submissions: [Transfer] = []
         var cancellations: [Transfer] = []
+        var resumptions: [Transfer] = []
         while true {
             let stopping = inbox.withLock { box in
                 box.wakeupPending = false
                 swap(&submissions, &box.submissions)
                 swap(&cancellations, &box.cancellations)
+                swap(&resumptions, &box.resumptions)
                 return box.stopping
             }
             if stopping {
@@ -24,14 +26,21 @@ extension TransferLoop {
             for transfer in cancellations {
                 complete(transfer, .failure(UpstreamError(kind: .cancelled, message: "task cancelled")))
             }
+            for transfer in resumptions {
+                // Unpausing may deliver the held bytes at once, from inside this call.
+                if let easy = transfer.easy, running[easy.pointer] === transfer { easy.unpause() }
+            }
             submissions.removeAll(keepingCapacity: true)
             cancellations.removeAll(keepingCapacity: true)
+            resumptions.removeAll(keepingCapacity: true)
 
             let performed = curl_multi_perform(multi, &stillRunning)
             if performed != CURLM_OK { failAll(performed, "curl_multi_perform") }
             collectFinished()
-            // curl shortens the wait to its next timer; the 1 s cap is only a safety net.
-            let polled = curl_multi_poll(multi, nil, 0, 1000, nil)
+            expireOverdueStreams()
+            // curl shortens the wait to its next timer; the 1 s cap is only a safety net, and
+            // running streams need their deadlines looked at every `deadlineCheckInterval`.
+            let polled = curl_multi_poll(multi, nil, 0, streamsRunning > 0 ? Self.deadlineCheckMilliseconds : 1000, nil)
             if polled != CURLM_OK { failAll(polled, "curl_multi_poll") }
         }
         tearDown()
@@ -44,9 +53,12 @@ extension TransferLoop {
             transfer.easy = easy
             try easy.prepare(for: transfer, settings: settings)
             running[easy.pointer] = transfer
+            if transfer.stream != nil { streamsRunning += 1 }
             try UpstreamError.check(curl_multi_add_handle(multi, easy.pointer), "curl_multi_add_handle")
         } catch {
-            if let easy = transfer.easy { running[easy.pointer] = nil }
+            if let easy = transfer.easy, running.removeValue(forKey: easy.pointer) != nil, transfer.stream != nil {
+                streamsRunning -= 1
+            }
             release(transfer)
             transfer.finish(.failure(error))
         }
@@ -79,7 +91,36 @@ extension TransferLoop {
         curl_multi_remove_handle(multi, easy.pointer)
         running[easy.pointer] = nil
         release(transfer)
-        transfer.finish(outcome)
+        guard let stream = transfer.stream else {
+            transfer.finish(outcome)
+            return
+        }
+        streamsRunning -= 1
+        // A stream's caller may not have its head yet (an error before it): that answers it;
+        // otherwise the reader learns of the end through the buffer.
+        switch outcome {
+        case .success(let response):
+            transfer.deliverHead(status: response.status, connectMicroseconds: response.connectMicroseconds)
+            stream.end(nil)
+        case .failure(let error):
+            transfer.finish(.failure(error))
+            stream.end(error)
+        }
+    }
+
+    static let deadlineCheckMilliseconds: Int32 = 50
+
+    /// Ends streams that went quiet for longer than their limit with `.timeout`; looked at no
+    /// more often than every `deadlineCheckMilliseconds`.
+    private func expireOverdueStreams() {
+        guard streamsRunning > 0 else { return }
+        let now = Monotonic.nanoseconds()
+        guard now >= nextDeadlineCheck else { return }
+        nextDeadlineCheck = now + UInt64(Self.deadlineCheckMilliseconds) * 1_000_000
+        for transfer in Array(running.values) where transfer.stream?.isOverdue(now: now) == true {
+            let what = transfer.headDelivered ? "no data" : "no answer"
+            complete(transfer, .failure(UpstreamError(kind: .timeout, message: "\(what) from \(transfer.request.url) in time")))
+        }
     }
 
     /// Returns the transfer's handle to the free list (or frees it when the list is full).

@@ -6,10 +6,14 @@ import Synchronization
 /// Callers talk to the thread only through `inbox` (under its lock) and curl_multi_wakeup, the
 /// one multi call that is safe from any thread. Everything else (`running`, `spareHandles`, all
 /// other curl calls) belongs to the curl thread; that split is why this is unchecked Sendable.
+///
+/// Runs on: the libcurl thread; callers on any thread reach it only through `inbox` and the wake-up.
 final class TransferLoop: @unchecked Sendable {
     struct Inbox {
         var submissions: [Transfer] = []
         var cancellations: [Transfer] = []
+        /// Paused streams whose readers caught up.
+        var resumptions: [Transfer] = []
         var stopping = false
         /// A wakeup is on its way; more work needs no second one before the loop drains.
         var wakeupPending = false
@@ -24,6 +28,9 @@ final class TransferLoop: @unchecked Sendable {
     /// while curl may call back into it.
     var running: [UnsafeMutableRawPointer: Transfer] = [:]
     var spareHandles: [EasyHandle] = []
+    /// Streamed transfers in `running`, whose deadlines the loop checks itself.
+    var streamsRunning = 0
+    var nextDeadlineCheck: UInt64 = 0
 
     init(settings: ClientSettings) throws(UpstreamError) {
         try CurlGlobal.initialize()
@@ -74,6 +81,25 @@ final class TransferLoop: @unchecked Sendable {
             case .cancelledEarly, .finished: break
             }
         }
+    }
+
+    /// Stops a streamed transfer whose head its caller already has (so `cancel` would find it
+    /// finished), from any thread. Stopping one that already ended does nothing.
+    func cancelStream(_ transfer: Transfer) {
+        guard transfer.stream != nil else { return }
+        let early = transfer.phase.withLock { phase -> Bool in
+            if case .created = phase {
+                phase = .cancelledEarly
+                return true
+            }
+            return false
+        }
+        if !early { _ = enqueue { $0.cancellations.append(transfer) } }
+    }
+
+    /// A paused stream's reader drained its buffer: let curl receive again.
+    func resume(_ transfer: Transfer) {
+        _ = enqueue { $0.resumptions.append(transfer) }
     }
 
     /// Asks the thread to fail everything and exit; the caller then joins it.

@@ -27,11 +27,11 @@ final class MemoryBatchQueue: BatchQueue {
             var texts = 0
             var q = s.order[model] ?? []
             while let id = q.first, let r = s.records[id] {
-                if !taken.isEmpty && texts + r.job.texts.count > maxTexts { break }
+                if !taken.isEmpty && texts + r.job.itemsCount > maxTexts { break }
                 q.removeFirst()
                 s.records[id]?.state = .processing
                 taken.append(r.job)
-                texts += r.job.texts.count
+                texts += r.job.itemsCount
             }
             s.order[model] = q
             return taken
@@ -44,6 +44,18 @@ final class MemoryBatchQueue: BatchQueue {
             r.state = .completed
             r.embeddings = embeddings
             r.completedItems = embeddings.count
+            r.attempts += 1
+            r.completedAt = UnixTime(secondsSinceEpoch: 0)
+            s.records[jobID] = r
+        }
+    }
+
+    func complete(jobID: String, outputs: [GeneratedText]) async throws(GatewayError) {
+        state.withLock { s in
+            guard var r = s.records[jobID], r.state == .processing else { return }
+            r.state = .completed
+            r.outputs = outputs
+            r.completedItems = outputs.count
             r.attempts += 1
             r.completedAt = UnixTime(secondsSinceEpoch: 0)
             s.records[jobID] = r

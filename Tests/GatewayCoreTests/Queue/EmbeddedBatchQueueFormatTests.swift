@@ -106,7 +106,7 @@ struct EmbeddedBatchQueueFormatTests {
     }
 
     @Test func groupCommitSharesOneFlushAmongConcurrentWriters() async throws {
-        let commit = JournalGroupCommit(durable: 0)
+        let commit = JournalGroupCommit(durable: 0, pool: .shared)
         let tally = CommitTally()
         // Every writer has appended before anyone waits: on a two-thread pool the tasks may otherwise
         // run one after another, each its own leader, which says nothing about sharing.
@@ -134,7 +134,7 @@ struct EmbeddedBatchQueueFormatTests {
     }
 
     @Test func aFailedFlushFailsEveryoneAfterwards() async {
-        let commit = JournalGroupCommit(durable: 0)
+        let commit = JournalGroupCommit(durable: 0, pool: .shared)
         let failure = GatewayError(.unavailable, "fsync failed: EIO")
         await #expect(throws: failure) { try await commit.waitUntilDurable(10) { .failed(failure) } }
         await #expect(throws: failure) { try await commit.waitUntilDurable(20) { .durable(upTo: 20) } }

@@ -277,7 +277,7 @@ struct EmbeddedBatchQueueJournalTests {
                 _ = try await queue.claim(model: "mixtral", maxTexts: 6, consumer: "w")
                 for n in 0..<60 { before[Fixture.job(n).id] = await queue.record(jobID: Fixture.job(n).id) }
                 sizes.0 = queue.journalSize
-                try queue.compact()
+                try await queue.compact()
                 sizes.1 = queue.journalSize
                 #expect(sizes.1 < sizes.0)
                 // Still appending to the new file.
@@ -316,13 +316,15 @@ struct EmbeddedBatchQueueJournalTests {
                 clock.advance(by: .seconds(1))
                 let before = queue.journalSize
                 try queue.purgeExpired()
+                // A compaction that made due runs on the pool.
+                await queue.compactionSettled()
                 if queue.journalSize < before { shrinks += 1 }
                 peak = max(peak, queue.journalSize)
             }
             #expect(shrinks > 0)
             // Compacted only when half dead: the file stays under about twice its live content
             // (about 86 KiB were written in all).
-            try queue.compact()
+            try await queue.compact()
             #expect(peak < 2 * queue.journalSize + 4096)
             // Completed at second k, kept while k + 60 > 200: jobs 141...199.
             #expect(await queue.counts(model: "mixtral") == QueueCounts(completed: 59))

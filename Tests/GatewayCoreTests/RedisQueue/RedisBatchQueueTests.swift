@@ -180,3 +180,30 @@ import Testing
         }
     }
 }
+
+/// Queued generations on Redis: the request and the outputs read back exactly.
+@Suite struct RedisGenerationJobTests {
+    typealias F = RedisQueueFixture
+
+    @Test func aGenerationJobRoundTripsAndCompletesWithItsOutputs() async throws {
+        try await F.withQueue { queue, _ throws in
+            var job = F.job("gen", model: "hermes", texts: 0, pattern: .hybrid)
+            job.generation = GenerationRequest(
+                input: .messages([ChatMessage(role: "user", content: "héllo \"wörld\"\n🙂")]),
+                options: GenerationOptions(maxTokens: 77, temperature: 0.3, topP: 0.9, stop: ["\n\n"], seed: UInt64.max))
+            var plain = F.job("gen2", model: "hermes", texts: 0, pattern: .hybrid)
+            plain.generation = GenerationRequest(input: .prompt("p"), options: GenerationOptions())
+            #expect(try await queue.enqueue(job) == 1)
+            #expect(try await queue.enqueue(plain) == 2)
+            #expect(await queue.record(jobID: job.id) == BatchRecord(job: job))
+            // One item each: a budget of 1 takes one job.
+            #expect(try await queue.claim(model: "hermes", maxTexts: 1, consumer: "w") == [job])
+            let output = GeneratedText(text: "answer", finishReason: "stop", usage: TokenUsage(promptTokens: 3, completionTokens: 1),
+                                       isChat: true)
+            try await queue.complete(jobID: job.id, outputs: [output])
+            let record = try #require(await queue.record(jobID: job.id))
+            #expect(record.state == .completed && record.outputs == [output] && record.completedItems == 1)
+            #expect(record.embeddings == nil && record.job == job)
+        }
+    }
+}

@@ -126,6 +126,53 @@ struct AccessControlTests {
     }
 }
 
+@Suite("Access control: generation token budgets")
+struct TokenBudgetTests {
+    private static let config = SecurityConfiguration(
+        keys: [APIKey(name: "gen", sha256: AccessControl.hash("g"), role: .write, tokensPerMinute: 600),
+               APIKey(name: "free", sha256: AccessControl.hash("f"), role: .write)])
+
+    @Test func aCallReservesItsMaxTokensAndSettlesWhatItUsed() async throws {
+        let clock = ManualClock()
+        let access = AccessControl(configuration: Self.config, limiter: LocalRateLimiter(clock: clock))
+        let first = try #require(try await access.reserveTokens(credential: "g", amount: 400))
+        // 200 left: a second call asking 256 must wait ...
+        await #expect(throws: GatewayError.self) { _ = try await access.reserveTokens(credential: "g", amount: 256) }
+        // ... until the first settles having used 100: 300 go back.
+        await access.settle(first, used: 100)
+        let second = try #require(try await access.reserveTokens(credential: "g", amount: 256))
+        // A call that used more than it reserved takes the rest on top (the budget may go below zero).
+        await access.settle(second, used: 600)
+        do {
+            _ = try await access.reserveTokens(credential: "g", amount: 1)
+            Issue.record("the budget is spent")
+        } catch {
+            #expect(error.code == .rateLimited && error.retryAfter != nil && error.message.contains("600 per minute"))
+        }
+        clock.advance(by: .seconds(60))  // 10 tokens a second
+        #expect(try await access.reserveTokens(credential: "g", amount: 300) != nil)
+        // No budget configured: nothing to reserve.
+        #expect(try await access.reserveTokens(credential: "f", amount: 100_000) == nil)
+    }
+
+    @Test func aBudgetInRedisIsSharedByTwoInstances() async throws {
+        let server = try QueueRedisServer()
+        let a = try server.client()
+        let b = try server.client()
+        defer {
+            a.shutdown()
+            b.shutdown()
+            server.kill()
+        }
+        let first = AccessControl(configuration: Self.config, limiter: RedisRateLimiter(client: a))
+        let second = AccessControl(configuration: Self.config, limiter: RedisRateLimiter(client: b))
+        let r = try #require(try await first.reserveTokens(credential: "g", amount: 500))
+        await #expect(throws: GatewayError.self) { _ = try await second.reserveTokens(credential: "g", amount: 200) }
+        await first.settle(r, used: 50)
+        #expect(try await second.reserveTokens(credential: "g", amount: 500) != nil)
+    }
+}
+
 func securityKey(_ name: String? = "k", sha: String? = String(repeating: "a", count: 64), role: String? = "read")
     -> ModelsFileSection.Security.Key {
     var k = ModelsFileSection.Security.Key()

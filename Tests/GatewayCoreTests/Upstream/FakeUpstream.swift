@@ -20,6 +20,8 @@ final class FakeUpstream: Sendable {
     private final class State: Sendable {
         let script = Mutex<[Answer]>([])
         let seen = Mutex<[String]>([])
+        /// Method and path of every request, and the inputs of each embed call.
+        let requests = Mutex<[(path: String, inputs: Int)]>([])
     }
 
     private let state = State()
@@ -30,6 +32,7 @@ final class FakeUpstream: Sendable {
             let body = (try? await request.body.collect(upTo: 1 << 20)) ?? []
             state.seen.withLock { $0.append(request.head.headers["x-request-id"] ?? "") }
             let count = (try? JSON.parse(body))?["input"]?.arrayValue?.count ?? 1
+            state.requests.withLock { $0.append(("\(request.head.method) \(request.head.path)", request.head.method == "GET" ? 0 : count)) }
             let answer = state.script.withLock { $0.isEmpty ? .ok : $0.removeFirst() }
             switch answer {
             case .status(let code, let retryAfter):
@@ -66,6 +69,9 @@ final class FakeUpstream: Sendable {
     func then(_ answers: Answer...) { state.script.withLock { $0.append(contentsOf: answers) } }
     var calls: Int { state.seen.withLock { $0.count } }
     var requestIDs: [String] { state.seen.withLock { $0 } }
+    /// Inputs per embed call, in the order they came.
+    var embedSizes: [Int] { state.requests.withLock { $0.filter { $0.path.hasPrefix("POST") }.map(\.inputs) } }
+    var healthProbes: Int { state.requests.withLock { $0.filter { $0.path.hasPrefix("GET") }.count } }
     func stop() { server.shutdown(gracePeriod: 0.5) }
 }
 

@@ -3,7 +3,9 @@
 stdin: a JSON list of documents. argv[1]: the SDL file (default Schema/gateway.graphql), or
 --introspection-query to print instead graphql-core's full introspection query as a JSON string.
 stdout: a JSON list with, per document, {"errors": [{"message": ..., "locations": [[line, column], ...]}]}
-(an empty list when valid) or {"syntaxError": message} when it does not parse.
+(an empty list when valid) or {"syntaxError": message, "locations": [[line, column]]} when it does not
+parse. Documents are parsed as the released spec (October 2021) and graphql-js 16 read them: an empty
+selection set is a syntax error, which graphql-core 3.3 allows unless told otherwise.
 """
 import json
 import pathlib
@@ -24,9 +26,12 @@ schema = graphql.build_schema(sdl_path.read_text())
 
 def verdict(source):
     try:
-        document = graphql.parse(source)
+        document = graphql.parse(source, allow_empty_selection_sets=False)
     except graphql.GraphQLError as error:
-        return {"syntaxError": error.message}
+        return {
+            "syntaxError": error.message,
+            "locations": [[location.line, location.column] for location in error.locations or []],
+        }
     return {
         "errors": [
             {

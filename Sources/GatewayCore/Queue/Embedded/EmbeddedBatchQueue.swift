@@ -10,8 +10,13 @@ import Synchronization
 /// processing job and replay rebuilds exactly that state.
 ///
 /// Calls are cheap (a lock, a dictionary, an append to the page cache) except `enqueue`,
-/// which also waits for the disk, and compaction, which rewrites the journal under the lock
-/// when it is over `compactionThreshold` bytes and half dead.
+/// which also waits for the disk, and compaction, which rewrites the journal when it is over
+/// `compactionThreshold` bytes and half dead.
+///
+/// Runs on: any task, event loops included — each call holds the lock only for memory work and
+/// a `pwrite` to the page cache. What waits on the disk runs on `pool`: the enqueue's fsync
+/// (the caller is suspended until it is done) and compaction (in the background, holding the
+/// lock only for its last step). Opening (replay) runs on the caller, before the loops serve.
 public final class EmbeddedBatchQueue: BatchQueue {
     struct Core {
         var state: EmbeddedQueueState
@@ -19,6 +24,10 @@ public final class EmbeddedBatchQueue: BatchQueue {
         var lock: JournalDescriptor?
         /// After a failed compaction, no new attempt before the journal reaches this size.
         var nextCompactionSize: Int64 = 0
+        /// A compaction is queued or running on the pool; no second one starts.
+        var compacting = false
+        /// Who waits for the running compaction to end (`compact`, tests).
+        var compactionWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     public let settings: BatchQueueSettings
@@ -28,20 +37,26 @@ public final class EmbeddedBatchQueue: BatchQueue {
     let clock: any WallClock
     let compactionThreshold: Int64
     let core: Mutex<Core>
+    /// Runs the fsyncs and compactions.
+    let pool: BlockingPool
     private let commit: JournalGroupCommit
 
     /// Opens (creating if needed) the queue in `dataDirectory` and replays its journal. Throws
     /// `unavailable` naming the file when it cannot be opened, read, or trusted (corruption
-    /// before the last record), or when another queue holds it.
+    /// before the last record), or when another queue holds it. `pool` runs what waits on the
+    /// disk.
     public init(dataDirectory: String, settings: BatchQueueSettings = BatchQueueSettings(),
-                clock: any WallClock = SystemWallClock(), compactionThreshold: Int = 64 << 20) throws(GatewayError) {
+                clock: any WallClock = SystemWallClock(), compactionThreshold: Int = 64 << 20,
+                pool: BlockingPool = .shared) throws(GatewayError) {
+        // Replay stays on the caller: it runs once, before any loop serves a request.
         let opened = try JournalOpener.open(dataDirectory: dataDirectory)
         self.settings = settings
         self.clock = clock
         self.compactionThreshold = Int64(compactionThreshold)
         self.replay = opened.replay
         self.journalPath = opened.writer.path
-        self.commit = JournalGroupCommit(durable: opened.writer.appended)
+        self.pool = pool
+        self.commit = JournalGroupCommit(durable: opened.writer.appended, pool: pool)
         self.core = Mutex(Core(state: opened.state, journal: opened.writer, lock: opened.lock))
         core.withLock { compactIfDue(&$0) }
     }
@@ -54,7 +69,7 @@ public final class EmbeddedBatchQueue: BatchQueue {
     // MARK: BatchQueue
 
     public func enqueue(_ job: BatchJob) async throws(GatewayError) -> Int {
-        guard !job.texts.isEmpty else {
+        guard !job.texts.isEmpty || job.generation != nil else {
             throw GatewayError(.invalidArgument, "batch job \(job.id) has no texts", details: [("field", "texts")])
         }
         let (position, end) = try change { (c) throws(GatewayError) -> (Int, Int64) in
@@ -70,7 +85,11 @@ public final class EmbeddedBatchQueue: BatchQueue {
             return (queued + 1, c.journal.appended)
         }
         do throws(GatewayError) {
-            try await commit.waitUntilDurable(end) { core.withLock { $0.journal.commitTarget } }
+            // Weak: a round may finish on the pool after its last waiter returned, and a queue
+            // dropped without `close` (a killed process, in tests) must let go of its lock then.
+            try await commit.waitUntilDurable(end) { [weak self] in
+                self?.core.withLock { $0.journal.commitTarget } ?? .failed(GatewayError(.unavailable, "batch queue is closed"))
+            }
         } catch {
             // The record may or may not be on disk: stop trusting the journal.
             core.withLock { $0.journal.poison(error) }
@@ -87,9 +106,9 @@ public final class EmbeddedBatchQueue: BatchQueue {
             var texts = 0
             for i in 0..<queue.count {
                 let job = c.state.entries[queue[i]]!.record.job
-                if !jobs.isEmpty && texts + job.texts.count > maxTexts { break }
+                if !jobs.isEmpty && texts + job.itemsCount > maxTexts { break }
                 jobs.append(job)
-                texts += job.texts.count
+                texts += job.itemsCount
             }
             try record(.claimed(ids: jobs.map(\.id), consumer: consumer), in: &c)
             return jobs
@@ -105,6 +124,17 @@ public final class EmbeddedBatchQueue: BatchQueue {
             }
             try record(.completed(id: jobID, embeddings: embeddings, attempts: entry.record.attempts + 1,
                                   at: clock.wallTime()), in: &c)
+        }
+    }
+
+    public func complete(jobID: String, outputs: [GeneratedText]) async throws(GatewayError) {
+        try change { (c) throws(GatewayError) in
+            guard let entry = c.state.entries[jobID], entry.record.state == .processing else { return }
+            guard entry.record.job.generation != nil, outputs.count == entry.record.job.itemsCount else {
+                throw GatewayError(.internalError, "batch job \(jobID) cannot take \(outputs.count) generation outputs")
+            }
+            try record(.completedOutputs(id: jobID, outputs: outputs, attempts: entry.record.attempts + 1,
+                                         at: clock.wallTime()), in: &c)
         }
     }
 
@@ -138,8 +168,8 @@ public final class EmbeddedBatchQueue: BatchQueue {
 
     // MARK: shared by every change
 
-    /// Runs one operation's changes under the lock, then compacts if that made it due
-    /// (between operations, never in the middle of one).
+    /// Runs one operation's changes under the lock, then starts a compaction if that made one
+    /// due (between operations, never in the middle of one).
     func change<T>(_ body: (inout Core) throws(GatewayError) -> T) throws(GatewayError) -> T {
         try core.withLock { (c) throws(GatewayError) -> T in
             let result = try body(&c)

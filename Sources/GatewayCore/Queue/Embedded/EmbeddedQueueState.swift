@@ -50,14 +50,15 @@ struct EmbeddedQueueState {
             }
             return fitted
         case .completed(let id, let embeddings, let attempts, let at):
-            guard entries[id]?.record.state == .processing else { return false }
-            transition(id, to: .completed)
-            entries[id]!.record.attempts = attempts
-            entries[id]!.record.embeddings = embeddings
-            entries[id]!.record.completedItems = embeddings.count
-            entries[id]!.record.completedAt = at
-            finish(id, frameBytes: frameBytes)
-            return true
+            return complete(id, attempts: attempts, at: at, frameBytes: frameBytes) {
+                $0.embeddings = embeddings
+                $0.completedItems = embeddings.count
+            }
+        case .completedOutputs(let id, let outputs, let attempts, let at):
+            return complete(id, attempts: attempts, at: at, frameBytes: frameBytes) {
+                $0.outputs = outputs
+                $0.completedItems = outputs.count
+            }
         case .failed(let id, let reason, let retry, let attempts, let at):
             guard entries[id]?.record.state == .processing else { return false }
             entries[id]!.record.attempts = attempts
@@ -119,13 +120,19 @@ struct EmbeddedQueueState {
         finished.popFirst()
     }
 
-    /// After compaction each job's live bytes are its snapshot frame.
-    mutating func resetLiveBytes(_ bytes: [String: Int]) {
-        liveBytes = 0
-        for (id, n) in bytes where entries[id] != nil {
-            entries[id]!.liveBytes = n
-            liveBytes += n
+    /// Each job's live bytes, for a compaction to start from.
+    var liveBytesByJob: [String: Int] {
+        entries.mapValues(\.liveBytes)
+    }
+
+    /// After compaction each snapshotted job's live bytes are its snapshot frame plus what it
+    /// gained since the snapshot was taken (`before`: its bytes then); jobs accepted since
+    /// keep theirs.
+    mutating func rebaseLiveBytes(_ frames: [String: Int], before: [String: Int]) {
+        for (id, frame) in frames where entries[id] != nil {
+            entries[id]!.liveBytes += frame - (before[id] ?? 0)
         }
+        liveBytes = entries.values.reduce(0) { $0 + $1.liveBytes }
         var compacted = EmbeddedJobDeque()
         for id in finished where entries[id] != nil { compacted.append(id) }
         finished = compacted
@@ -148,6 +155,18 @@ struct EmbeddedQueueState {
         case .processing: break  // `requeueAbandoned` decides where it goes
         case .completed, .failed: finished.append(id)
         }
+        return true
+    }
+
+    /// A processing job's results (`fill` sets them) and its end; false for any other job.
+    private mutating func complete(_ id: String, attempts: Int, at: UnixTime, frameBytes: Int,
+                                   _ fill: (inout BatchRecord) -> Void) -> Bool {
+        guard entries[id]?.record.state == .processing else { return false }
+        transition(id, to: .completed)
+        entries[id]!.record.attempts = attempts
+        fill(&entries[id]!.record)
+        entries[id]!.record.completedAt = at
+        finish(id, frameBytes: frameBytes)
         return true
     }
 

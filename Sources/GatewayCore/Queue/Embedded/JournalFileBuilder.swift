@@ -7,6 +7,8 @@ import Darwin
 /// A journal-format file written whole beside its final name, then renamed into place: the
 /// queue's compacted journal, the vector store's snapshot and each new log. Until the rename the
 /// old file (or none) is what a restart finds, so a crash mid-write loses nothing.
+///
+/// Runs on: the blocking pool (through its owners: compaction, snapshots, log rotation).
 struct JournalFileBuilder {
     let temporary: String
     let kind: JournalFileKind
@@ -36,9 +38,17 @@ struct JournalFileBuilder {
     }
 
     private mutating func flush() throws(GatewayError) {
+        guard !buffer.isEmpty else { return }
         try JournalIO.writeAll(descriptor.fd, buffer, at: written, temporary, kind: kind)
         written += Int64(buffer.count)
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes what is buffered and fsyncs it, so that `finish` later has only what came
+    /// after to wait for.
+    mutating func sync() throws(GatewayError) {
+        try flush()
+        try JournalIO.syncFile(descriptor.fd, temporary, kind: kind)
     }
 
     /// Writes the rest, fsyncs, and renames the file over `path`. The caller fsyncs the

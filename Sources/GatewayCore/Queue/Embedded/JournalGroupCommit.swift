@@ -1,25 +1,32 @@
 import Synchronization
 
-/// Group commit: makes journal bytes durable for many concurrent `enqueue`s with few fsyncs,
-/// and without holding the queue's lock during one (reads and claims never wait on the disk).
+/// Group commit: makes journal bytes durable for many concurrent `enqueue`s (or vector upserts)
+/// with few fsyncs, and without holding the owner's lock during one (reads and claims never
+/// wait on the disk).
 ///
-/// Whoever finds no fsync running becomes the leader: it fsyncs everything written so far
-/// and wakes every waiter that covers; waiters that wrote later are handed the lead in turn.
-/// At most one task blocks in fsync at a time; the others are suspended, not blocking a thread.
+/// Runs on: the blocking pool (each fsync round); callers wait from any task, suspended.
+///
+/// Whoever finds no fsync running starts a round on the blocking pool: it reads what to
+/// fsync, fsyncs it, and wakes every waiter that covers. Waiters that wrote later get the next
+/// round, submitted to the pool again (behind the other short work waiting, so one busy journal
+/// cannot hold a pool thread forever; rounds are short work, which no snapshot or compaction
+/// holds up). At most one fsync per journal runs at a time; callers —
+/// event-loop tasks included — are only suspended, and are woken from the pool thread.
 /// A failed fsync is final (after one, Linux may have dropped the dirty pages, so a later
 /// success proves nothing): every waiter, then and later, gets the error.
 final class JournalGroupCommit: Sendable {
-    /// What the leader is to make durable, read under the queue's lock.
+    /// What a round is to make durable, read under the owner's lock.
     enum Target {
-        /// fsync `descriptor`; that covers every byte up to `upTo` (a logical offset).
-        case sync(JournalDescriptor, upTo: Int64, path: String, kind: JournalFileKind = .queue)
-        /// Already durable up to `upTo` (the queue was closed after a final fsync).
+        /// fsync `descriptor` (and then `directory`, when a rename into it is not yet durable);
+        /// that covers every byte up to `upTo` (a logical offset).
+        case sync(JournalDescriptor, upTo: Int64, path: String, kind: JournalFileKind = .queue, directory: String? = nil)
+        /// Already durable up to `upTo` (the journal was closed after a final fsync).
         case durable(upTo: Int64)
         case failed(GatewayError)
     }
 
     private enum Turn {
-        case done, lead
+        case done
         case failed(GatewayError)
     }
 
@@ -30,46 +37,51 @@ final class JournalGroupCommit: Sendable {
 
     private struct State {
         var durable: Int64
+        /// A round is queued or running on the pool.
         var leading = false
         var waiters: [Waiter] = []
         var failure: GatewayError?
     }
 
     private let state: Mutex<State>
+    private let pool: BlockingPool
 
     /// `durable`: the logical offset already on disk when the journal was opened.
-    init(durable: Int64) {
+    init(durable: Int64, pool: BlockingPool) {
         state = Mutex(State(durable: durable))
+        self.pool = pool
     }
 
-    /// Returns once every journal byte before logical offset `end` is on disk.
-    func waitUntilDurable(_ end: Int64, target: () -> Target) async throws(GatewayError) {
+    /// Returns once every journal byte before logical offset `end` is on disk. `target` is read
+    /// on the pool at the start of each round (any caller's will do: they all read the same
+    /// owner).
+    func waitUntilDurable(_ end: Int64, target: @escaping @Sendable () -> Target) async throws(GatewayError) {
         let turn = await withCheckedContinuation { (continuation: CheckedContinuation<Turn, Never>) in
-            let now: Turn? = state.withLock { s in
-                if let failure = s.failure { return .failed(failure) }
-                if s.durable >= end { return .done }
-                if !s.leading {
-                    s.leading = true
-                    return .lead
-                }
+            let (now, startRound): (Turn?, Bool) = state.withLock { s in
+                if let failure = s.failure { return (.failed(failure), false) }
+                if s.durable >= end { return (.done, false) }
                 s.waiters.append(Waiter(end: end, continuation: continuation))
-                return nil
+                if s.leading { return (nil, false) }
+                s.leading = true
+                return (nil, true)
             }
             if let now { continuation.resume(returning: now) }
+            if startRound { pool.submit { self.round(target) } }
         }
         switch turn {
         case .done: return
         case .failed(let error): throw error
-        case .lead: try lead(target())
         }
     }
 
-    private func lead(_ target: Target) throws(GatewayError) {
+    /// One fsync and the wake-ups it earns; on a pool thread.
+    private func round(_ target: @escaping @Sendable () -> Target) {
         let outcome: Result<Int64, GatewayError>
-        switch target {
-        case .sync(let descriptor, let upTo, let path, let kind):
+        switch target() {
+        case .sync(let descriptor, let upTo, let path, let kind, let directory):
             do throws(GatewayError) {
                 try JournalIO.syncFile(descriptor.fd, path, kind: kind)
+                if let directory { try JournalIO.syncDirectory(directory, kind: kind) }
                 outcome = .success(upTo)
             } catch {
                 outcome = .failure(error)
@@ -77,33 +89,29 @@ final class JournalGroupCommit: Sendable {
         case .durable(let upTo): outcome = .success(upTo)
         case .failed(let error): outcome = .failure(error)
         }
-        let (woken, next): ([Waiter], Waiter?) = state.withLock { s in
+        let (woken, again): ([Waiter], Bool) = state.withLock { s in
             switch outcome {
             case .failure(let error):
                 s.failure = error
                 s.leading = false
                 defer { s.waiters = [] }
-                return (s.waiters, nil)
+                return (s.waiters, false)
             case .success(let upTo):
                 s.durable = max(s.durable, upTo)
                 let durable = s.durable
                 let woken = s.waiters.filter { $0.end <= durable }
                 s.waiters.removeAll { $0.end <= durable }
-                guard !s.waiters.isEmpty else {
-                    s.leading = false
-                    return (woken, nil)
-                }
-                // Someone wrote after our snapshot: they lead the next fsync (still `leading`).
-                return (woken, s.waiters.removeFirst())
+                // Someone wrote after this round read its target: another round (still `leading`).
+                if s.waiters.isEmpty { s.leading = false }
+                return (woken, !s.waiters.isEmpty)
             }
         }
         switch outcome {
         case .failure(let error):
             for waiter in woken { waiter.continuation.resume(returning: .failed(error)) }
-            throw error
         case .success:
             for waiter in woken { waiter.continuation.resume(returning: .done) }
-            next?.continuation.resume(returning: .lead)
         }
+        if again { pool.submit { self.round(target) } }
     }
 }

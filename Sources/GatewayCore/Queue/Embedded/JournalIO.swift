@@ -3,11 +3,19 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// Thin POSIX calls the journal needs, each turning a failure into a `GatewayError` that names
 /// the file and the system's reason. `unavailable`: the queue (or the vector store, by `kind`)
 /// cannot store anything right now.
+///
+/// Runs on: the caller's thread, every call blocking it; the callers decide which calls may
+/// run where (appends anywhere, fsyncs and rewrites on the blocking pool, opening at startup).
 enum JournalIO {
+    /// Tests learn here which thread ran each fsync (the path is the file's or directory's).
+    /// Unset in the gateway, where it costs one uncontended lock per fsync.
+    static let fsyncWatcher = Mutex<(@Sendable (_ path: String) -> Void)?>(nil)
+
     /// Names the file by its last component only: these errors reach clients (a full disk
     /// refuses a request), and a client has no business learning the server's directory layout.
     static func failure(_ what: String, _ path: String, errno code: Int32, kind: JournalFileKind = .queue) -> GatewayError {
@@ -90,6 +98,7 @@ enum JournalIO {
     }
 
     static func syncFile(_ fd: Int32, _ path: String, kind: JournalFileKind = .queue) throws(GatewayError) {
+        if let watch = fsyncWatcher.withLock({ $0 }) { watch(path) }
         while fsync(fd) != 0 {
             if errno != EINTR { throw failure("fsync", path, errno: errno, kind: kind) }
         }

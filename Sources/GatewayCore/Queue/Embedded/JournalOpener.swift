@@ -5,6 +5,9 @@ import Darwin
 #endif
 
 /// Opening: directories, the lock, the journal's header, replay, cutting a torn tail.
+///
+/// Runs on: the caller of `EmbeddedBatchQueue.init`, once, before the loops serve: replay reads
+/// the whole journal.
 enum JournalOpener {
     struct Opened {
         var state: EmbeddedQueueState

@@ -8,6 +8,8 @@ enum JournalRecord: Equatable {
     case claimed(ids: [String], consumer: String)
     /// A processing job finished with its embeddings (in the order of its texts).
     case completed(id: String, embeddings: [[Float]], attempts: Int, at: UnixTime)
+    /// A processing generation job finished with its outputs.
+    case completedOutputs(id: String, outputs: [GeneratedText], attempts: Int, at: UnixTime)
     /// An attempt failed: back to the front of the queue (`retry`), or failed for good.
     case failed(id: String, reason: String, retry: Bool, attempts: Int, at: UnixTime)
     /// A finished job passed its retention and is gone.
@@ -16,16 +18,26 @@ enum JournalRecord: Equatable {
     case snapshot(BatchRecord)
 
     /// `acceptedIngest` and `snapshotIngest` are `accepted` and `snapshot` of a job that carries
-    /// an ingest target; separate kinds so journals written before texts ingest still decode.
+    /// an ingest target, `acceptedGeneration` and `snapshotGeneration` of a generation job:
+    /// separate kinds so journals written before either still decode.
     private enum Kind: UInt8 {
         case accepted = 1, claimed, completed, failed, purged, snapshot, acceptedIngest, snapshotIngest
+        case acceptedGeneration, snapshotGeneration, completedOutputs
+    }
+
+    private static func kind(accepting job: BatchJob) -> Kind {
+        job.generation != nil ? .acceptedGeneration : job.ingest != nil ? .acceptedIngest : .accepted
+    }
+
+    private static func kind(snapshotting job: BatchJob) -> Kind {
+        job.generation != nil ? .snapshotGeneration : job.ingest != nil ? .snapshotIngest : .snapshot
     }
 
     func encoded() -> [UInt8] {
         var w = JournalByteWriter(capacity: 128)
         switch self {
         case .accepted(let job):
-            w.u8(job.ingest == nil ? Kind.accepted.rawValue : Kind.acceptedIngest.rawValue)
+            w.u8(Self.kind(accepting: job).rawValue)
             Self.write(job, to: &w)
         case .claimed(let ids, let consumer):
             w.u8(Kind.claimed.rawValue)
@@ -37,6 +49,12 @@ enum JournalRecord: Equatable {
             w.count(attempts)
             w.i64(at.nanosecondsSinceEpoch)
             Self.write(embeddings, to: &w)
+        case .completedOutputs(let id, let outputs, let attempts, let at):
+            w.u8(Kind.completedOutputs.rawValue)
+            w.string(id)
+            w.count(attempts)
+            w.i64(at.nanosecondsSinceEpoch)
+            Self.write(outputs, to: &w)
         case .failed(let id, let reason, let retry, let attempts, let at):
             w.u8(Kind.failed.rawValue)
             w.string(id)
@@ -48,7 +66,7 @@ enum JournalRecord: Equatable {
             w.u8(Kind.purged.rawValue)
             w.string(id)
         case .snapshot(let r):
-            w.u8(r.job.ingest == nil ? Kind.snapshot.rawValue : Kind.snapshotIngest.rawValue)
+            w.u8(Self.kind(snapshotting: r.job).rawValue)
             Self.write(r.job, to: &w)
             w.u8(Self.stateCodes[r.state]!)
             w.count(r.attempts)
@@ -59,6 +77,10 @@ enum JournalRecord: Equatable {
             if let e = r.error { w.string(e) }
             w.bool(r.completedAt != nil)
             if let t = r.completedAt { w.i64(t.nanosecondsSinceEpoch) }
+            if r.job.generation != nil {
+                w.bool(r.outputs != nil)
+                if let o = r.outputs { Self.write(o, to: &w) }
+            }
         }
         return w.bytes
     }
@@ -69,8 +91,8 @@ enum JournalRecord: Equatable {
         guard let kind = Kind(rawValue: code) else { throw JournalDecodeError(reason: "unknown record kind \(code)") }
         let record: JournalRecord
         switch kind {
-        case .accepted, .acceptedIngest:
-            record = .accepted(try readJob(&r, withIngest: kind == .acceptedIngest))
+        case .accepted, .acceptedIngest, .acceptedGeneration:
+            record = .accepted(try readJob(&r, withIngest: kind == .acceptedIngest, withGeneration: kind == .acceptedGeneration))
         case .claimed:
             let consumer = try r.string()
             record = .claimed(ids: try r.strings(), consumer: consumer)
@@ -79,6 +101,11 @@ enum JournalRecord: Equatable {
             let attempts = try r.count()
             let at = UnixTime(nanosecondsSinceEpoch: try r.i64())
             record = .completed(id: id, embeddings: try readEmbeddings(&r), attempts: attempts, at: at)
+        case .completedOutputs:
+            let id = try r.string()
+            let attempts = try r.count()
+            let at = UnixTime(nanosecondsSinceEpoch: try r.i64())
+            record = .completedOutputs(id: id, outputs: try readOutputs(&r), attempts: attempts, at: at)
         case .failed:
             let id = try r.string()
             let retry = try r.bool()
@@ -87,8 +114,9 @@ enum JournalRecord: Equatable {
             record = .failed(id: id, reason: try r.string(), retry: retry, attempts: attempts, at: at)
         case .purged:
             record = .purged(id: try r.string())
-        case .snapshot, .snapshotIngest:
-            record = .snapshot(try readSnapshot(&r, withIngest: kind == .snapshotIngest))
+        case .snapshot, .snapshotIngest, .snapshotGeneration:
+            record = .snapshot(try readSnapshot(&r, withIngest: kind == .snapshotIngest,
+                                                withGeneration: kind == .snapshotGeneration))
         }
         guard r.isAtEnd else { throw JournalDecodeError(reason: "\(payload.count - r.offset) bytes after the record") }
         return record
@@ -99,6 +127,7 @@ enum JournalRecord: Equatable {
     private static let stateCodes: [BatchState: UInt8] = [.queued: 0, .processing: 1, .completed: 2, .failed: 3]
 
     private static func write(_ job: BatchJob, to w: inout JournalByteWriter) {
+        defer { if let g = job.generation { write(g, to: &w) } }
         w.string(job.id)
         w.string(job.model)
         w.string(job.pattern.rawValue)
@@ -118,7 +147,8 @@ enum JournalRecord: Equatable {
         }
     }
 
-    private static func readJob(_ r: inout JournalByteReader, withIngest: Bool) throws(JournalDecodeError) -> BatchJob {
+    private static func readJob(_ r: inout JournalByteReader, withIngest: Bool,
+                                withGeneration: Bool = false) throws(JournalDecodeError) -> BatchJob {
         let id = try r.string()
         let model = try r.string()
         let patternName = try r.string()
@@ -147,7 +177,76 @@ enum JournalRecord: Equatable {
             }
             job.ingest = IngestTarget(ids: ids, payloads: payloads)
         }
+        if withGeneration { job.generation = try readGeneration(&r) }
         return job
+    }
+
+    /// The input (0 prompt, 1 messages), then the options; doubles as their bit patterns.
+    private static func write(_ g: GenerationRequest, to w: inout JournalByteWriter) {
+        switch g.input {
+        case .prompt(let p):
+            w.u8(0)
+            w.string(p)
+        case .messages(let messages):
+            w.u8(1)
+            w.strings(messages.map(\.role))
+            w.strings(messages.map(\.content))
+        }
+        let o = g.options
+        w.count(o.maxTokens)
+        for v in [o.temperature, o.topP] {
+            w.bool(v != nil)
+            if let v { w.i64(Int64(bitPattern: v.bitPattern)) }
+        }
+        w.strings(o.stop)
+        w.bool(o.seed != nil)
+        if let s = o.seed { w.i64(Int64(bitPattern: s)) }
+    }
+
+    private static func readGeneration(_ r: inout JournalByteReader) throws(JournalDecodeError) -> GenerationRequest {
+        let input: GenerationInput
+        switch try r.u8() {
+        case 0:
+            input = .prompt(try r.string())
+        case 1:
+            let roles = try r.strings()
+            let contents = try r.strings()
+            guard roles.count == contents.count else { throw JournalDecodeError(reason: "chat roles and contents differ in count") }
+            input = .messages(zip(roles, contents).map { ChatMessage(role: $0, content: $1) })
+        case let code:
+            throw JournalDecodeError(reason: "unknown generation input \(code)")
+        }
+        let maxTokens = try r.count()
+        let temperature = try r.bool() ? Double(bitPattern: UInt64(bitPattern: try r.i64())) : nil
+        let topP = try r.bool() ? Double(bitPattern: UInt64(bitPattern: try r.i64())) : nil
+        let stop = try r.strings()
+        let seed = try r.bool() ? UInt64(bitPattern: try r.i64()) : nil
+        return GenerationRequest(input: input, options: GenerationOptions(maxTokens: maxTokens, temperature: temperature,
+                                                                          topP: topP, stop: stop, seed: seed))
+    }
+
+    private static func write(_ outputs: [GeneratedText], to w: inout JournalByteWriter) {
+        w.count(outputs.count)
+        for o in outputs {
+            w.string(o.text)
+            w.string(o.finishReason)
+            w.count(o.usage.promptTokens)
+            w.count(o.usage.completionTokens)
+            w.bool(o.isChat)
+        }
+    }
+
+    private static func readOutputs(_ r: inout JournalByteReader) throws(JournalDecodeError) -> [GeneratedText] {
+        let n = try r.count()
+        var outputs: [GeneratedText] = []
+        outputs.reserveCapacity(min(n, 1 << 10))
+        for _ in 0..<n {
+            let text = try r.string()
+            let reason = try r.string()
+            let usage = TokenUsage(promptTokens: try r.count(), completionTokens: try r.count())
+            outputs.append(GeneratedText(text: text, finishReason: reason, usage: usage, isChat: try r.bool()))
+        }
+        return outputs
     }
 
     private static func write(_ embeddings: [[Float]], to w: inout JournalByteWriter) {
@@ -163,8 +262,9 @@ enum JournalRecord: Equatable {
         return rows
     }
 
-    private static func readSnapshot(_ r: inout JournalByteReader, withIngest: Bool) throws(JournalDecodeError) -> BatchRecord {
-        let job = try readJob(&r, withIngest: withIngest)
+    private static func readSnapshot(_ r: inout JournalByteReader, withIngest: Bool,
+                                     withGeneration: Bool) throws(JournalDecodeError) -> BatchRecord {
+        let job = try readJob(&r, withIngest: withIngest, withGeneration: withGeneration)
         let code = try r.u8()
         guard let state = stateCodes.first(where: { $0.value == code })?.key else {
             throw JournalDecodeError(reason: "unknown job state \(code)")
@@ -174,7 +274,9 @@ enum JournalRecord: Equatable {
         let embeddings = try r.bool() ? try readEmbeddings(&r) : nil
         let error = try r.bool() ? try r.string() : nil
         let completedAt = try r.bool() ? UnixTime(nanosecondsSinceEpoch: try r.i64()) : nil
+        var outputs: [GeneratedText]?
+        if withGeneration, try r.bool() { outputs = try readOutputs(&r) }
         return BatchRecord(job: job, state: state, attempts: attempts, completedItems: completedItems,
-                           embeddings: embeddings, error: error, completedAt: completedAt)
+                           embeddings: embeddings, outputs: outputs, error: error, completedAt: completedAt)
     }
 }

@@ -13,6 +13,8 @@
 ///
 /// Generic over the record type, so the vector store's log and snapshot (same frames, other
 /// records) are read by the same rules.
+///
+/// Runs on: the opener's thread, at startup (the queue's journal, the vector store's files).
 struct JournalScanner<Record> {
     enum Step {
         case record(Record, frameBytes: Int)

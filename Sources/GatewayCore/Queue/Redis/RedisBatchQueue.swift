@@ -9,6 +9,9 @@ import Redis
 ///
 /// Stateless between calls: no local lists, no background task. Streams and groups are created
 /// by the scripts on first use, so a Redis restarted empty just starts over.
+///
+/// Runs on: any task; every script and command runs on a Redis connection's own thread
+/// (`RedisClient`) while the caller is suspended.
 public final class RedisBatchQueue: BatchQueue {
     public let settings: BatchQueueSettings
     /// How long a delivered job may go unfinished before another consumer may take it. Longer
@@ -26,11 +29,11 @@ public final class RedisBatchQueue: BatchQueue {
     }
 
     public func enqueue(_ job: BatchJob) async throws(GatewayError) -> Int {
-        guard !job.texts.isEmpty else {
+        guard !job.texts.isEmpty || job.generation != nil else {
             throw GatewayError(.invalidArgument, "batch job \(job.id) has no texts", details: [("field", "texts")])
         }
         let keys = [RedisQueueKeys.job(job.id), RedisQueueKeys.stream(job.model), RedisQueueKeys.counts(job.model)]
-        let args = [RedisQueueKeys.group, String(settings.maxQueuedPerModel), job.id, String(job.texts.count)]
+        let args = [RedisQueueKeys.group, String(settings.maxQueuedPerModel), job.id, String(job.itemsCount)]
             .map { Array($0.utf8) } + RedisJobFields.arguments(for: job)
         let reply = try await run(RedisQueueScripts.enqueue, keys: keys, args: args, doing: "store batch job \(job.id)")
         guard let parts = reply.array, parts.count == 2, let verdict = parts[0].string, let number = parts[1].int else {
@@ -55,12 +58,23 @@ public final class RedisBatchQueue: BatchQueue {
         guard let model = try await model(of: jobID) else { return }  // unknown or expired: nothing to do
         let now = clock.wallTime()
         let args = [RedisQueueKeys.group, jobID, String(embeddings.count)].map { Array($0.utf8) }
-            + [RedisEmbeddingStore.encode(embeddings)] + finishArguments(now)
+            + [RedisEmbeddingStore.encode(embeddings)] + finishArguments(now) + [Array("embeddings".utf8)]
         let reply = try await run(RedisQueueScripts.complete, keys: finishKeys(jobID, model, RedisQueueKeys.completed(model)),
                                   args: args, doing: "store the results of batch job \(jobID)")
         if reply.string == "mismatch" {
             throw GatewayError(.internalError, "batch job \(jobID) got \(embeddings.count) embeddings, "
                                + "not one per text")
+        }
+    }
+
+    public func complete(jobID: String, outputs: [GeneratedText]) async throws(GatewayError) {
+        guard let model = try await model(of: jobID) else { return }
+        let args = [RedisQueueKeys.group, jobID, String(outputs.count)].map { Array($0.utf8) }
+            + [GenerationJSON.encode(outputs)] + finishArguments(clock.wallTime()) + [Array("outputs".utf8)]
+        let reply = try await run(RedisQueueScripts.complete, keys: finishKeys(jobID, model, RedisQueueKeys.completed(model)),
+                                  args: args, doing: "store the outputs of batch job \(jobID)")
+        if reply.string == "mismatch" {
+            throw GatewayError(.internalError, "batch job \(jobID) got \(outputs.count) outputs, not one")
         }
     }
 

@@ -7,8 +7,9 @@ import Redis
 /// ("1"/"0"), queued_at_ns, request_id — written once at enqueue; state, attempts, entry (its
 /// live stream entry id) and consumer (while processing) — kept by the scripts; completed_items,
 /// embeddings (a blob: u32 count, u32 dimension, then little-endian floats), error, and
-/// completed_at_ns once finished; ingest_ids and ingest_payloads (JSON arrays) for a texts ingest. Times are nanoseconds, so a job reads back equal to the one
-/// accepted.
+/// completed_at_ns once finished; ingest_ids and ingest_payloads (JSON arrays) for a texts ingest;
+/// generation (JSON, GenerationJSON) for a queued generation, and outputs (JSON) once it is done.
+/// Times are nanoseconds, so a job reads back equal to the one accepted.
 enum RedisJobFields {
     /// The fields `enqueue` writes, as HSET name/value arguments (the script adds the rest).
     static func arguments(for job: BatchJob) -> [[UInt8]] {
@@ -16,13 +17,13 @@ enum RedisJobFields {
         let pairs: [(String, [UInt8])] = [
             ("model", Array(job.model.utf8)),
             ("texts", texts),
-            ("items", Array(String(job.texts.count).utf8)),
+            ("items", Array(String(job.itemsCount).utf8)),
             ("pattern", Array(job.pattern.rawValue.utf8)),
             ("urgent", job.urgent ? [0x31] : [0x30]),
             ("degraded", job.degraded ? [0x31] : [0x30]),
             ("queued_at_ns", Array(String(job.queuedAt.nanosecondsSinceEpoch).utf8)),
             ("request_id", Array(job.requestID.utf8)),
-        ] + ingestPairs(job.ingest)
+        ] + ingestPairs(job.ingest) + (job.generation.map { [("generation", GenerationJSON.encode($0))] } ?? [])
         return pairs.flatMap { [Array($0.0.utf8), $0.1] }
     }
 
@@ -50,6 +51,10 @@ enum RedisJobFields {
                   target.ids.count == texts.count else { return nil }
             job.ingest = target
         }
+        if let generation = fields["generation"] {
+            guard let request = GenerationJSON.decodeRequest(generation) else { return nil }
+            job.generation = request
+        }
         var record = BatchRecord(job: job, state: state, attempts: Int(attempts),
                                  completedItems: Int(int("completed_items") ?? 0), error: text("error"),
                                  completedAt: int("completed_at_ns").map(UnixTime.init(nanosecondsSinceEpoch:)))
@@ -57,6 +62,10 @@ enum RedisJobFields {
             // A blob that does not decode is a corrupt record: better unknown than wrong vectors.
             guard let embeddings = RedisEmbeddingStore.decode(blob) else { return nil }
             record.embeddings = embeddings
+        }
+        if let blob = fields["outputs"] {
+            guard let outputs = GenerationJSON.decodeOutputs(blob) else { return nil }
+            record.outputs = outputs
         }
         return record
     }

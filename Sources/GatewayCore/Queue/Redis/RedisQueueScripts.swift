@@ -23,8 +23,9 @@ enum RedisQueueScripts {
     /// Stores the embeddings of an unfinished job and finishes it; a finished or unknown job is
     /// left alone, so a late worker never replaces the first results. Also accepts a job back in
     /// `queued` (its worker was presumed dead and the job retried): its results are as good.
-    /// KEYS: job, counts, stream, completed set. ARGV: group, job id, text count, blob, now ns,
-    /// now ms, retention ms, cutoff ms. Returns 'completed', 'ignored' or 'mismatch'.
+    /// KEYS: job, counts, stream, completed set. ARGV: group, job id, item count, blob, now ns,
+    /// now ms, retention ms, cutoff ms, the blob's field ('embeddings', or 'outputs' for a
+    /// generation). Returns 'completed', 'ignored' or 'mismatch'.
     static let complete = RedisScript("""
         local job, counts, stream, done = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
         local state = redis.call('HGET', job, 'state')
@@ -36,7 +37,7 @@ enum RedisQueueScripts {
           redis.call('XDEL', stream, entry)
         end
         redis.call('HINCRBY', counts, state, -1)
-        redis.call('HSET', job, 'state', 'completed', 'embeddings', ARGV[4], 'completed_items', ARGV[3],
+        redis.call('HSET', job, 'state', 'completed', ARGV[9], ARGV[4], 'completed_items', ARGV[3],
                    'completed_at_ns', ARGV[5])
         redis.call('HINCRBY', job, 'attempts', 1)
         redis.call('HDEL', job, 'entry', 'consumer')

@@ -2,6 +2,9 @@
 /// ingest, so a search is one dot product per row), parallel id and payload arrays, and the
 /// slot of each id. A value type, so a search can scan a snapshot while an ingest builds the
 /// next version.
+///
+/// Runs on: any task, under the store's lock, for changes; a search scans on its caller below
+/// `EmbeddedVectorStore.offloadWork` multiply-adds and on Swift's global executor above.
 struct EmbeddedCollection: Sendable {
     let dimensions: Int
     private(set) var ids: [String] = []

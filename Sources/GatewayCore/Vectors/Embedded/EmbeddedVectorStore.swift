@@ -14,6 +14,11 @@ import Synchronization
 /// Concurrency: searches scan a snapshot of their collection taken under the lock (a value:
 /// arrays shared copy-on-write), so they never wait for each other or for the disk; an ingest
 /// holds the lock for its append to the page cache and its copy-in, never for an fsync.
+///
+/// Runs on: any task, event loops included, for the calls themselves (lock, memory, a `pwrite`
+/// to the page cache). The fsyncs and snapshots run on `pool`; a scan too big for a loop runs
+/// on Swift's global executor (CPU work, split over the cores — not the pool, where it would
+/// hold up fsyncs). Opening (replay) runs on the caller, before the loops serve.
 public final class EmbeddedVectorStore: VectorStore {
     public let kind = "embedded"
     /// Above this many multiply-adds a scan leaves the caller's executor (an event loop, for
@@ -35,29 +40,36 @@ public final class EmbeddedVectorStore: VectorStore {
     let snapshotThreshold: Int64
     let state: Mutex<State>
     let commit: JournalGroupCommit
+    /// Runs the fsyncs and background snapshots.
+    let pool: BlockingPool
     /// One snapshot at a time; `close` waits for a running one.
     let snapshotting = Mutex(())
     private let persistent: Bool
 
     /// A memory-only store (tests, tools).
     public convenience init() {
-        self.init(opened: nil, snapshotThreshold: 0)
+        self.init(opened: nil, snapshotThreshold: 0, pool: .shared)
     }
 
     /// Opens (creating if needed) the store in `directory` and replays it; nil keeps everything
     /// in memory only. Throws `unavailable` naming the file (and offset) when the files cannot
-    /// be read or trusted, or when another open store holds the directory.
-    public convenience init(directory: String?, snapshotThreshold: Int = 64 << 20) throws(GatewayError) {
+    /// be read or trusted, or when another open store holds the directory. `pool` runs what
+    /// waits on the disk.
+    public convenience init(directory: String?, snapshotThreshold: Int = 64 << 20, pool: BlockingPool = .shared)
+        throws(GatewayError)
+    {
         var opened: VectorStoreOpener.Opened?
+        // Replay stays on the caller: it runs once, before any loop serves a request.
         if let directory { opened = try VectorStoreOpener.open(directory: directory) }
-        self.init(opened: opened, snapshotThreshold: snapshotThreshold)
+        self.init(opened: opened, snapshotThreshold: snapshotThreshold, pool: pool)
     }
 
-    private init(opened: VectorStoreOpener.Opened?, snapshotThreshold: Int) {
+    private init(opened: VectorStoreOpener.Opened?, snapshotThreshold: Int, pool: BlockingPool) {
         replay = opened?.replay ?? VectorStoreReplay()
         persistent = opened != nil
         self.snapshotThreshold = Int64(snapshotThreshold)
-        commit = JournalGroupCommit(durable: opened?.log.writer.appended ?? 0)
+        self.pool = pool
+        commit = JournalGroupCommit(durable: opened?.log.writer.appended ?? 0, pool: pool)
         state = Mutex(State(collections: opened?.collections ?? EmbeddedCollections(), log: opened?.log))
     }
 
@@ -161,15 +173,17 @@ public final class EmbeddedVectorStore: VectorStore {
             guard s.log != nil else { return (nil, false) }
             return (s.log!.writer.appended, s.log!.claimSnapshot(threshold: threshold))
         }
-        if due { Task.detached { self.snapshotInBackground() } }
+        if due { pool.submit(.long) { [self] in snapshotInBackground() } }
         return end
     }
 
     private func makeDurable(_ end: Int64?) async throws(GatewayError) {
         guard let end else { return }
         do throws(GatewayError) {
-            try await commit.waitUntilDurable(end) {
-                state.withLock { $0.log?.writer.commitTarget ?? .durable(upTo: end) }
+            // Weak, as in the queue: a dropped store must let go of its lock.
+            try await commit.waitUntilDurable(end) { [weak self] in
+                guard let self else { return .failed(GatewayError(.unavailable, "vector store is closed")) }
+                return state.withLock { $0.log?.writer.commitTarget ?? .durable(upTo: end) }
             }
         } catch {
             // The record may or may not be on disk: stop trusting the log.

@@ -1,6 +1,9 @@
 /// The persistent half of the embedded store's state, kept under the store's lock with the
 /// collections it describes: the log being appended to, its generation, and when the next
 /// snapshot is due.
+///
+/// Runs on: whichever thread holds the store's lock — appends from any task (page cache only);
+/// `rotate` (fsyncs) from the blocking pool's snapshot, or from `snapshot`/`close` callers.
 struct VectorLog {
     let files: VectorStoreFiles
     var writer: JournalWriter
@@ -43,7 +46,7 @@ struct VectorLog {
     /// generation. Returns that generation: the one the snapshot being taken will name.
     mutating func rotate() throws(GatewayError) -> UInt64 {
         try writer.checkWritable()
-        if case .sync(let descriptor, _, let path, let kind) = writer.commitTarget {
+        if case .sync(let descriptor, _, let path, let kind, _) = writer.commitTarget {
             do throws(GatewayError) {
                 try JournalIO.syncFile(descriptor.fd, path, kind: kind)
             } catch {

@@ -2,6 +2,9 @@
 /// each (a big collection never becomes one huge record, nor one huge buffer), then the
 /// closing record with the counts. Written aside, fsynced, renamed over the old snapshot and
 /// the directory fsynced: a crash at any point leaves the old snapshot and its logs in place.
+///
+/// Runs on: the blocking pool for the store's own snapshots; the caller's thread for `snapshot()`
+/// and `close()`.
 enum VectorSnapshotWriter {
     static let chunkBytes = 8 << 20
 

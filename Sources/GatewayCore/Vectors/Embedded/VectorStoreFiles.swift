@@ -16,6 +16,9 @@ import Darwin
 /// snapshot's is the first log generation it does not contain, so replay is the snapshot, then
 /// each log from that generation on. A snapshot rotates the log first: the log it covers is
 /// finished and fsynced, later changes go to the next generation while it is written.
+///
+/// Runs on: the thread that opens the store (startup) or rotates its log (`createLog`: a write and
+/// two fsyncs; the blocking pool, for the store's own snapshots).
 struct VectorStoreFiles: Sendable {
     let directory: String
 

@@ -8,6 +8,8 @@ import Darwin
 /// from the snapshot's generation on. Damage anywhere but at the end of the last log is an
 /// error naming the file and the offset; a torn last record there is cut (nobody was told it
 /// was stored: an upsert answers only once its record is fsynced).
+///
+/// Runs on: the caller of `EmbeddedVectorStore.init`, once, before the loops serve.
 enum VectorStoreOpener {
     struct Opened {
         var collections: EmbeddedCollections

@@ -7,6 +7,9 @@ import Upstream
 /// gateway instances pointed at one Qdrant share every point. Every call goes through the
 /// upstream pool (Qdrant's own breaker, retries, the deadline) and is idempotent by point id, so
 /// retrying after a timeout can never duplicate a point. Ids map to UUIDs (`QdrantPointID`).
+///
+/// Runs on: any task; its HTTP calls run on the libcurl thread (through `UpstreamPool`) while the
+/// caller is suspended.
 public final class QdrantVectorStore: VectorStore {
     public let kind = "qdrant"
     /// Upsert bodies stay within a quarter of Qdrant's 32 MiB request cap: room for its own

@@ -18,9 +18,9 @@ struct QdrantReplyTests {
                             })
     }
 
+    /// What the pool makes of the verdict under the vector store's retry policy.
     private func failure(_ v: UpstreamVerdict<String>) -> (GatewayError, fault: Bool, retry: Bool)? {
-        if case .failure(let e, let fault, let retry) = v { return (e, fault, retry) }
-        return nil
+        v.failure(under: .vectorStore(maxRetries: 3)).map { ($0.error, $0.endpointFault, $0.retryable) }
     }
 
     @Test("a 2xx answer gives its result to the reader")
