@@ -25,7 +25,7 @@ struct PatternServiceMethods: Sendable {
                 // The key comes from the call's metadata (`authorization: Bearer …` or
                 // `x-api-key`); a refusal ends the call with UNAUTHENTICATED, PERMISSION_DENIED
                 // or RESOURCE_EXHAUSTED before the request is read.
-                _ = try await core.access.admit(credential: call.context.credential, needs: role,
+                _ = try await core.admit(credential: call.context.credential, needs: role,
                                                 operation: String(path.dropFirst()))
                 try await method(call)
             })

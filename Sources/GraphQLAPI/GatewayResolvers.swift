@@ -44,7 +44,7 @@ enum GatewayResolvers {
     static func requireRole(_ core: PatternCore, _ role: APIKeyRole, _ state: GraphQLCallState,
                             _ operation: String) throws(FieldError) {
         do throws(GatewayError) {
-            try core.access.require(role, credential: state.call.credential, operation: operation)
+            try core.require(role, credential: state.call.credential, operation: operation)
         } catch {
             throw fieldError(error)
         }
@@ -90,7 +90,7 @@ enum GatewayResolvers {
     private static func modelValue(_ core: PatternCore, _ m: ModelConfig) async -> JSONValue {
         let status = await core.modelStatus(m)
         let endpoints = core.endpointReports(for: m.name)
-        let points = (try? await core.vectorStore.count(collection: m.name)) ?? 0
+        let points = await core.pointCount(model: m.name) ?? 0
         return CoreValues.model(m, status: status, endpoints: endpoints, points: points)
     }
 }

@@ -36,7 +36,7 @@ public struct GraphQLServer: Sendable {
     let limits: Limits
     /// API keys (spec §6): a request needs a valid key (role read) and takes one token; the
     /// mutations that need more check again in their resolvers, as field errors.
-    let access: AccessControl?
+    let access: (any CallAdmission)?
 
     /// Builds the running schema from the embedded Schema/gateway.graphql; a schema that does not
     /// build is a programming error caught by the test suite, so it stops the process here.
@@ -47,10 +47,10 @@ public struct GraphQLServer: Sendable {
         } catch {
             fatalError("Schema/gateway.graphql does not build: \(error)")
         }
-        self.init(schema: schema, resolvers: GatewayResolvers.map(core: core), limits: limits, access: core.access)
+        self.init(schema: schema, resolvers: GatewayResolvers.map(core: core), limits: limits, access: core)
     }
 
-    init(schema: GraphQLSchema, resolvers: ResolverMap, limits: Limits = Limits(), access: AccessControl? = nil) {
+    init(schema: GraphQLSchema, resolvers: ResolverMap, limits: Limits = Limits(), access: (any CallAdmission)? = nil) {
         self.access = access
         self.schema = schema
         self.executor = Executor(schema: schema, resolvers: resolvers)
@@ -91,7 +91,7 @@ public struct GraphQLServer: Sendable {
                            code: "invalid_argument", media: .json)
         }
         var rateHeaders: [(String, String)] = []
-        if let access, access.enabled {
+        if let access, access.requiresKeys {
             do throws(GatewayError) {
                 let grant = try await access.admit(credential: state.call.credential, needs: .read, operation: "/graphql")
                 rateHeaders = grant?.rateLimit.headers ?? []

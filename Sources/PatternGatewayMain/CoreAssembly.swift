@@ -15,6 +15,8 @@ struct CoreAssembly {
     let upstream: UpstreamClient
     let workers: [BatchWorker]
     let embeddedQueue: EmbeddedBatchQueue?
+    /// The store the core was given, for the readiness check.
+    let vectorStore: any VectorStore
     /// Active health checks of every model endpoint (spec §9), run beside the workers.
     let healthChecker: HealthChecker
 
@@ -54,11 +56,11 @@ struct CoreAssembly {
         logger.info("core ready", metadata: [
             "queue": "\(redis == nil ? "embedded" : "redis")", "cache": "\(redis == nil ? "local" : "local+redis")",
             "models": "\(config.registry.names.joined(separator: ","))",
-            "vector_store": "\(store.kind)\((store as? QdrantVectorStore).map { " at \($0.url)" } ?? "")",
+            "vector_store": "\(store.kind)\(config.vectorStore == .qdrant ? config.qdrantURL.map { " at \($0)" } ?? "" : "")",
             "upstream_tls": "\(upstreamTLSSummary(settings.upstreamTLS))",
         ])
         return CoreAssembly(core: core, redis: redis, upstream: upstream, workers: workers, embeddedQueue: embedded,
-                            healthChecker: HealthChecker(pool: pool, registry: config.registry))
+                            vectorStore: store, healthChecker: HealthChecker(pool: pool, registry: config.registry))
     }
 
     /// One line per endpoint leaving or rejoining rotation.
@@ -91,7 +93,7 @@ struct CoreAssembly {
 
     /// `/ready`: Redis reachable when it is configured, and the vector store.
     var readinessChecks: [@Sendable () async -> (name: String, problem: String?)] {
-        let store = core.vectorStore
+        let store = vectorStore
         var checks: [@Sendable () async -> (name: String, problem: String?)] = [
             { await store.isReachable() ? ("vector_store", nil) : ("vector_store", "\(store.kind) store not reachable") },
         ]

@@ -108,7 +108,6 @@ struct PatternGatewayCommand: ParsableCommand {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(30))
                 core.purgeExpiredCaches()
-                router.purgeExpiredCaches()
                 _ = clinux_release_free_heap()
             }
         })
@@ -151,7 +150,7 @@ struct PatternGatewayCommand: ParsableCommand {
         // claimed again then.
         for t in workerTasks { t.cancel() }
         assembly.embeddedQueue?.close()
-        (assembly.core.vectorStore as? EmbeddedVectorStore)?.close()
+        assembly.core.close()
         assembly.upstream.shutdown()
         assembly.redis?.shutdown()
         logger.info("stopped")

@@ -4,9 +4,6 @@ import GatewayHTTP
 /// `/api/v1/external/...` (spec §3): embed by pattern, batches, status, metrics, failover drill.
 struct ExternalRoutes: Sendable {
     let core: PatternCore
-    /// Encoded vectors of cached answers: writing thousands of floats as text costs more than
-    /// everything else in a cache hit, so it is done once per cache entry, not once per answer.
-    let encodedVectors = LRUCache<[UInt8]>(byteBudget: 64 << 20)
     static let prefix = "/api/v1/external/"
 
     func route(_ request: Request, _ context: RequestContext) async -> Reply? {
@@ -52,7 +49,10 @@ struct ExternalRoutes: Sendable {
                                                                    credential: context.credential))
             switch try await core.embed(call) {
             case .completed(let c):
-                var r = Reply.json(200, ExternalEncoders.completed(c, single: f.single, vectors: encoded(c, single: f.single)))
+                let vectors = core.encodedVectors(c, variant: f.single ? "#1" : "#n") {
+                    ExternalEncoders.vectorsJSON($0, single: f.single)
+                }
+                var r = Reply.json(200, ExternalEncoders.completed(c, single: f.single, vectors: vectors))
                 r.headers.add("X-Cache", c.cached ? "HIT" : "MISS")
                 r.upstreamMilliseconds = c.upstreamMs
                 return r
@@ -62,24 +62,6 @@ struct ExternalRoutes: Sendable {
         } catch {
             return .error(APIError(error), context)
         }
-    }
-
-    /// Drops encodings past their TTL.
-    @discardableResult
-    func purgeExpired() -> Int {
-        encodedVectors.purgeExpired(now: SystemClock().now())
-    }
-
-    /// Kept only from a miss, so the encoding lives no longer than the cache entry it mirrors.
-    private func encoded(_ c: CompletedEmbedding, single: Bool) -> [UInt8] {
-        let key = c.cacheKey + (single ? "#1" : "#n")
-        let now = SystemClock().now()
-        if c.cached, let hit = encodedVectors.get(key, now: now) { return hit }
-        let bytes = ExternalEncoders.vectorsJSON(c.vectors, single: single)
-        if !c.cached, let ttl = try? core.model(named: c.model).cacheTTL, ttl > 0 {
-            _ = encodedVectors.set(key, bytes, cost: bytes.count + 64, ttl: .seconds(ttl), now: now)
-        }
-        return bytes
     }
 
     private func failover(_ request: Request, _ context: RequestContext) async -> Reply {

@@ -13,7 +13,7 @@ struct OperationsRoutes: Sendable {
         switch request.head.path {
         case "/metrics":
             return Reply(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
-                         body: Array(core.metricsRegistry.render().utf8))
+                         body: Array(core.renderMetrics().utf8))
         case "/ready":
             var parts: [String] = []
             var ok = true

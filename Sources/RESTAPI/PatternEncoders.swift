@@ -148,7 +148,7 @@ enum PatternEncoders {
         w.key("breaker_cooldown"); w.number(c.breakerCooldown)
         w.key("queue_limit"); w.number(c.queueLimit)
         w.key("queue"); w.string(c.redisURL == nil ? "embedded" : "redis")
-        w.key("vector_store"); w.string(core.vectorStore.kind)
+        w.key("vector_store"); w.string(core.vectorStoreKind)
         w.key("upstreams"); w.string(c.simulatedUpstreams ? "simulated" : c.endpointsConfigured ? "configured" : "default")
         w.endObject()
         w.endObject()

@@ -10,7 +10,7 @@ public struct RESTRouter: Sendable {
     private let operations: OperationsRoutes?
     private let vectors: VectorRoutes?
     private let patterns: PatternRoutes?
-    private let access: AccessControl?
+    private let access: (any CallAdmission)?
 
     /// `diagnostics` turns on the `/debug/...` routes the live tests use. Without a core only
     /// `/health` (and the diagnostics) answer.
@@ -22,14 +22,7 @@ public struct RESTRouter: Sendable {
         self.operations = core.map { OperationsRoutes(core: $0, readinessChecks: readinessChecks) }
         self.vectors = core.map { VectorRoutes(core: $0) }
         self.patterns = core.map { PatternRoutes(core: $0) }
-        self.access = core.map(\.access)
-    }
-
-    /// Drops the REST layer's cached encodings past their TTL (the owner calls it periodically,
-    /// with `PatternCore.purgeExpiredCaches`).
-    @discardableResult
-    public func purgeExpiredCaches() -> Int {
-        external?.purgeExpired() ?? 0
+        self.access = core
     }
 
     public func handle(_ request: Request, _ writer: any ResponseWriter) async {
@@ -54,7 +47,7 @@ public struct RESTRouter: Sendable {
     /// The route's answer once the caller's key may call it; the key's rate-limit state rides on
     /// every answer (`RateLimit-*`), a refusal is the spec's 401, 403 or 429.
     private func admitted(_ request: Request, _ context: RequestContext) async -> Reply {
-        guard let access, access.enabled,
+        guard let access, access.requiresKeys,
               let role = AccessRules.role(method: request.head.method, path: request.head.path) else {
             return await route(request, context)
         }

@@ -52,6 +52,24 @@ struct HTTP1ChannelTests {
         #expect(r.bodyString == "alpha,beta,gamma")
     }
 
+    @Test func anAbortedStreamClosesWithoutItsLastChunk() throws {
+        let live = try LiveServer.start { _, writer in
+            writer.writeHead(status: 200, headers: ["Content-Type": "text/event-stream"])
+            try? await writer.write(Array("data: one\n\n".utf8))
+            writer.abort()
+        }
+        defer { live.stop() }
+        let c = try RawClient(port: live.port)
+        c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        let (bytes, closed) = c.readUntilClosed()
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(closed)
+        #expect(text.contains("transfer-encoding: chunked") || text.contains("Transfer-Encoding: chunked"))
+        #expect(text.contains("data: one"))
+        // A clean end would carry the zero-length chunk; a cut stream must not look complete.
+        #expect(!text.hasSuffix("0\r\n\r\n"), "the aborted stream ended like a complete one")
+    }
+
     @Test func largeRequestBodyStreamsThroughAHandlerThatReadsSlowly() throws {
         let total = 4 << 20
         let live = try LiveServer.start { request, writer in

@@ -1,19 +1,26 @@
 import Synchronization
 
-/// The one core API every front-end calls: embed by pattern, batch lookups, status and metrics.
-/// REST, GraphQL and gRPC only translate to and from it, so the same call gives the same data,
-/// errors and counters on every protocol.
+/// The one core API every front-end calls: admission, embed and generate by pattern, batch
+/// lookups, vector ingest and search, status and metrics. REST, GraphQL and gRPC only translate
+/// to and from it, so the same call gives the same data, errors and counters on every protocol.
+/// Its services stay inside: a caller sees operations (this file and its extensions), never the
+/// pool, the cache, the queue or the store themselves.
+/// Runs on: the calling task (any executor); upstream transfers on the libcurl thread, disk work
+/// on the blocking pool.
 public final class PatternCore: Sendable {
     public let configuration: CoreConfiguration
-    public let router: PatternRouter
-    public let pool: UpstreamPool
-    public let cache: EmbeddingCache
-    public let queue: any BatchQueue
-    public let metricsRegistry: MetricsRegistry
-    /// Points per model: the embedded store, or (later) Qdrant.
-    public let vectorStore: any VectorStore
+    let router: PatternRouter
+    let pool: UpstreamPool
+    let cache: EmbeddingCache
+    let queue: any BatchQueue
+    let metricsRegistry: MetricsRegistry
+    /// Points per model: the embedded store, or Qdrant.
+    let vectorStore: any VectorStore
     /// API keys, roles and rate limits, which every front-end asks before calling in.
-    public let access: AccessControl
+    let access: AccessControl
+    /// Encoded answers of cached embeddings, kept as long as the entry they encode (see
+    /// `encodedVectors`).
+    let encodings = LRUCache<[UInt8]>(byteBudget: 64 << 20)
     /// The search-result cache and the vector statistics (see PatternCore+Vectors).
     let vectors: VectorRuntime
     let metrics: CoreMetrics
@@ -222,6 +229,64 @@ extension PatternCore {
     /// gives their memory back when traffic has moved on to other texts. Returns how many.
     @discardableResult
     public func purgeExpiredCaches() -> Int {
-        cache.purgeExpired() + vectors.results.purgeExpired(now: clock.now())
+        let now = clock.now()
+        return cache.purgeExpired() + vectors.results.purgeExpired(now: now) + encodings.purgeExpired(now: now)
+    }
+
+    /// A completed embedding's vectors as a front-end encodes them, encoded once per cache entry:
+    /// writing thousands of floats as text costs more than everything else in a cache hit.
+    /// `variant` tells apart encodings of one entry ("#1" for a single vector, say).
+    public func encodedVectors(_ c: CompletedEmbedding, variant: String, encode: ([[Float]]) -> [UInt8]) -> [UInt8] {
+        let key = c.cacheKey + variant
+        let now = clock.now()
+        if c.cached, let hit = encodings.get(key, now: now) { return hit }
+        let bytes = encode(c.vectors)
+        // Kept only from a miss, so the encoding lives no longer than the entry it mirrors.
+        if !c.cached, let ttl = configuration.registry.model(named: c.model)?.cacheTTL, ttl > 0 {
+            _ = encodings.set(key, bytes, cost: bytes.count + 64, ttl: .seconds(ttl), now: now)
+        }
+        return bytes
+    }
+
+    /// Prometheus text of every series.
+    public func renderMetrics() -> String { metricsRegistry.render() }
+
+    /// "embedded" or "qdrant".
+    public var vectorStoreKind: String { vectorStore.kind }
+
+    /// Points in `model`'s collection; nil when the store cannot count them now.
+    public func pointCount(model: String) async -> Int? {
+        try? await vectorStore.count(collection: model)
+    }
+
+    /// Makes what the core holds durable and lets go of it, at shutdown.
+    public func close() {
+        vectorStore.close()
+    }
+}
+
+/// Who may call what, as every front-end asks before calling in (spec §6).
+public protocol CallAdmission: Sendable {
+    /// False when no keys are configured: everything is allowed.
+    var requiresKeys: Bool { get }
+    /// Authenticates, checks the role and takes one request token. Nil when keys are off.
+    func admit(credential: String?, needs role: APIKeyRole, operation: String) async throws(GatewayError) -> AccessControl.Grant?
+    /// Checks the role only (a second check inside a call already admitted).
+    func require(_ role: APIKeyRole, credential: String?, operation: String) throws(GatewayError)
+}
+
+extension AccessControl: CallAdmission {
+    public var requiresKeys: Bool { enabled }
+}
+
+extension PatternCore: CallAdmission {
+    public var requiresKeys: Bool { access.enabled }
+
+    public func admit(credential: String?, needs role: APIKeyRole, operation: String) async throws(GatewayError) -> AccessControl.Grant? {
+        try await access.admit(credential: credential, needs: role, operation: operation)
+    }
+
+    public func require(_ role: APIKeyRole, credential: String?, operation: String) throws(GatewayError) {
+        try access.require(role, credential: credential, operation: operation)
     }
 }

@@ -35,6 +35,14 @@ public protocol VectorStore: Sendable {
 
     /// Whether the store can serve calls now (`/ready`, `patterns/health`).
     func isReachable() async -> Bool
+
+    /// Makes what it holds durable and lets go of its files, at shutdown.
+    func close()
+}
+
+extension VectorStore {
+    /// A store that keeps nothing in this process has nothing to close.
+    public func close() {}
 }
 
 /// A model's collection as the store needs to know it: everything Qdrant's
