@@ -13,7 +13,8 @@ let package = Package(
         .executable(name: "pattern-vector-bench", targets: ["PatternVectorBench"]),
         // The parsers Tests/Fuzz drives (its own package, built with -sanitize=fuzzer); no binary ships it.
         .library(name: "PatternGatewayFuzzSurface",
-                 targets: ["GatewayHTTP", "HTTP1Codec", "GraphQL", "Protobuf", "GatewayProto", "Transport", "Upstream"]),
+                 targets: ["GatewayHTTP", "HTTP1Codec", "GraphQL", "Protobuf", "GatewayProto", "Transport", "Upstream",
+                           "BatchAPI", "JSON"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,6 +55,9 @@ let package = Package(
         .target(name: "GatewayCore", dependencies: ["JSON", "Upstream", "Redis", "CLinux"]),
         // OpenSSL behind memory BIOs: ciphertext in, plaintext out; no I/O.
         .target(name: "TLS", dependencies: ["COpenSSL"]),
+
+        // The OpenAI Batch API's files and batches over the core's durable queue (spec §8).
+        .target(name: "BatchAPI", dependencies: ["GatewayCore", "JSON", "Redis"]),
         // Sockets, epoll loops, the protocol sniff and the HTTP/2 session (nghttp2): where bytes
         // enter and leave, handed up as protocol-neutral requests.
         .target(
@@ -108,6 +112,7 @@ let package = Package(
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "GatewayTestSupport"]),
         .testTarget(name: "YAMLConfigTests", dependencies: ["YAMLConfig"]),
+        .testTarget(name: "BatchAPITests", dependencies: ["BatchAPI", "GatewayCore", "JSON", "Upstream"]),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "JSON", "Upstream", "Redis", "Transport", "GatewayHTTP", "GatewayTestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis"]),
         .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "Transport", "GatewayHTTP"]),

@@ -50,7 +50,8 @@ struct CoreAssembly {
                                vectorStore: store, searchGenerations: generations,
                                rateLimiter: redis.map { RedisRateLimiter(client: $0) })
         let consumer = "\(hostName())-\(getpid())"
-        let workers = config.registry.models.filter { $0.pattern != .realTime }.map {
+        // Every model has a worker: real-time models get queued work too, from batches of requests.
+        let workers = config.registry.models.map {
             BatchWorker(model: $0, core: core, consumer: consumer)
         }
         logger.info("core ready", metadata: [

@@ -42,6 +42,14 @@ let package = Package(
             dependencies: [.product(name: "PatternGatewayFuzzSurface", package: "PatternGateway"), "FuzzMain"],
             path: "Sources/FuzzNDJSON"),
         .executableTarget(
+            name: "fuzz-multipart",
+            dependencies: [.product(name: "PatternGatewayFuzzSurface", package: "PatternGateway"), "FuzzMain"],
+            path: "Sources/FuzzMultipart"),
+        .executableTarget(
+            name: "fuzz-jsonl",
+            dependencies: [.product(name: "PatternGatewayFuzzSurface", package: "PatternGateway"), "FuzzMain"],
+            path: "Sources/FuzzJSONL"),
+        .executableTarget(
             name: "fuzz-protobuf",
             dependencies: [.product(name: "PatternGatewayFuzzSurface", package: "PatternGateway"), "FuzzMain"],
             path: "Sources/FuzzProtobuf"),

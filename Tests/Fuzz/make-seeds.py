@@ -172,6 +172,33 @@ def ndjson():
         put("ndjson", bytes([1, 0]) + body)
 
 
+def multipart():
+    # Boundary "x": what the OpenAI SDK's upload looks like, and odd corners.
+    bodies = [
+        b'--x\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nbatch\r\n'
+        b'--x\r\nContent-Disposition: form-data; name="file"; filename="in.jsonl"\r\nContent-Type: application/octet-stream\r\n\r\n'
+        b'{"custom_id":"a","method":"POST","url":"/v1/embeddings","body":{"input":"x"}}\r\n--x--\r\n',
+        b"preamble\r\n--x  \r\nContent-Disposition: form-data; name=k\r\n\r\n\r\n--x--",
+        b"--x\r\n\r\nno headers\r\n--x--",
+        b"--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nnever closed",
+    ]
+    for body in bodies:
+        put("multipart", body)
+
+
+def jsonl():
+    lines = [
+        b'{"custom_id":"a","method":"POST","url":"/v1/embeddings","body":{"model":"general","input":"x"}}\n'
+        b'{"custom_id":"b","method":"POST","url":"/v1/embeddings","body":{"input":["y","z"]}}\n',
+        b'{"custom_id":"a","method":"POST","url":"/v1/embeddings","body":{}}\r\n\r\n'
+        b'{"custom_id":"a","method":"GET","url":"/v1/completions","body":"s"}',
+        b"not json\n[1,2]\n{}\n",
+        b"\n \n",
+    ]
+    for body in lines:
+        put("jsonl", body)
+
+
 if __name__ == "__main__":
-    for name in sys.argv[1:] or ["http1", "http2", "graphql", "protobuf", "sse", "ndjson"]:
+    for name in sys.argv[1:] or ["http1", "http2", "graphql", "protobuf", "sse", "ndjson", "multipart", "jsonl"]:
         globals()[name]()

@@ -173,12 +173,14 @@ struct VectorRoutesTests {
     }
 }
 
-/// Vector routes never queue; any use of the queue is a test failure.
-private struct NoQueue: BatchQueue {
+/// For route tests that never queue (the vector routes, the OpenAI API); any use of the queue is
+/// a test failure.
+struct NoQueue: BatchQueue {
     func enqueue(_ job: BatchJob) async throws(GatewayError) -> Int { throw GatewayError(.internalError, "no queue in this test") }
     func claim(model: String, maxTexts: Int, consumer: String) async throws(GatewayError) -> [BatchJob] { [] }
     func complete(jobID: String, embeddings: [[Float]]) async throws(GatewayError) {}
     func complete(jobID: String, outputs: [GeneratedText]) async throws(GatewayError) {}
+    func cancel(jobIDs: [String], reason: String) async throws(GatewayError) -> [String] { [] }
     func fail(jobID: String, reason: String, retry: Bool) async throws(GatewayError) {}
     func record(jobID: String) async -> BatchRecord? { nil }
     func counts(model: String) async -> QueueCounts { QueueCounts() }

@@ -38,7 +38,7 @@ extension PatternCore {
                         if let reservation { await access.settle(reservation, used: c.result.usage.totalTokens) }
                         outcome = .completed(c)
                     }
-                } catch where model.pattern == .hybrid && !call.stream && Self.degradable(error) {
+                } catch where model.pattern == .hybrid && !call.stream && call.context.acceptsQueued && Self.degradable(error) {
                     outcome = .queued(try await enqueueGeneration(model, call, options, urgent: urgent, degraded: true))
                 }
             case .queue:

@@ -32,11 +32,15 @@ public struct CallContext: Sendable {
     /// The API key the caller presented (`Authorization: Bearer …` or `x-api-key`, as HTTP headers
     /// or gRPC metadata), the same on every protocol; nil when none was sent.
     public var credential: String?
+    /// False when the caller's protocol has no way to say "queued, read the result later" (the
+    /// OpenAI sync API): a hybrid call whose real-time path is down then gets the error, not a job.
+    public var acceptsQueued: Bool
 
-    public init(requestID: String, protocolName: String, credential: String? = nil) {
+    public init(requestID: String, protocolName: String, credential: String? = nil, acceptsQueued: Bool = true) {
         self.requestID = requestID
         self.protocolName = protocolName
         self.credential = credential
+        self.acceptsQueued = acceptsQueued
     }
 }
 

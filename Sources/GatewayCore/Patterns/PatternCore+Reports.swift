@@ -135,12 +135,16 @@ extension PatternCore {
         }
     }
 
+    /// Every bulk_only and hybrid model, and a real-time model while it holds jobs (lines of a
+    /// batch of requests).
     public func queueStatus() async -> QueueStatusReport {
-        let queued = configuration.registry.models.filter { $0.pattern != .realTime }
         var total = QueueCounts()
         var perModel: [(model: String, counts: QueueCounts)] = []
-        for m in queued {
+        var queued: [ModelConfig] = []
+        for m in configuration.registry.models {
             let c = await queue.counts(model: m.name)
+            guard m.pattern != .realTime || c != QueueCounts() else { continue }
+            queued.append(m)
             perModel.append((m.name, c))
             total += c
         }

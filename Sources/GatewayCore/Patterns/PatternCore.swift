@@ -89,7 +89,7 @@ public final class PatternCore: Sendable {
                 defer { modelStats?.update { $0.activeRequests -= 1 } }
                 do {
                     outcome = .completed(try await realTime(model, call, urgent: urgent, started: started))
-                } catch where model.pattern == .hybrid && Self.degradable(error) {
+                } catch where model.pattern == .hybrid && call.context.acceptsQueued && Self.degradable(error) {
                     // The real-time path is down: a hybrid request waits in the queue instead.
                     outcome = .queued(try await enqueue(model, call, urgent: urgent, degraded: true))
                 }
@@ -109,7 +109,7 @@ public final class PatternCore: Sendable {
         e.code == .circuitOpen || e.code == .upstreamError || e.code == .upstreamTimeout || e.code == .unavailable
     }
 
-    private func validate(_ call: EmbedCall) throws(GatewayError) {
+    func validate(_ call: EmbedCall) throws(GatewayError) {
         let field = call.single ? "text" : "texts"
         guard !call.texts.isEmpty else { throw .invalid("\(field) must not be empty", field: field) }
         guard call.texts.count <= maxTexts else {

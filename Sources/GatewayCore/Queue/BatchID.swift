@@ -7,4 +7,12 @@ public enum BatchID {
         let padded = String(repeating: "0", count: 8 - suffix.count) + suffix
         return "batch_\(model)_\(UTCDateTime(time).compactStamp)_\(padded)"
     }
+
+    /// A request line's job in a batch of requests: the same every time it is made, so a
+    /// coordinator that restarts after a crash finds the jobs it already queued instead of
+    /// queueing them twice.
+    public static func forLine(model: String, batch: String, line: Int, at time: UnixTime) -> String {
+        let suffix = batch.filter { $0.isLetter || $0.isNumber }
+        return "batch_\(model)_\(UTCDateTime(time).compactStamp)_\(suffix)l\(line)"
+    }
 }

@@ -32,12 +32,21 @@ public protocol BatchQueue: Sendable {
     /// without it the job is failed with `reason`. Idempotent for finished jobs.
     func fail(jobID: String, reason: String, retry: Bool) async throws(GatewayError)
 
+    /// Fails the jobs of `jobIDs` that are still queued (not processing, not finished) with
+    /// `reason`, so no worker takes them; returns their ids. For a batch that is cancelled or
+    /// expires: a job already running finishes.
+    func cancel(jobIDs: [String], reason: String) async throws(GatewayError) -> [String]
+
     /// The job's current record, or nil when unknown (or past retention).
     func record(jobID: String) async -> BatchRecord?
 
     /// The record for a client asking after its job: like `record(jobID:)`, but a queue that cannot
     /// be read says so (503) rather than "unknown", which would tell the client its job is gone.
     func lookup(jobID: String) async throws(GatewayError) -> BatchRecord?
+
+    /// The state of each known job among `jobIDs`, without their results (a batch of requests
+    /// follows thousands of jobs at once).
+    func states(jobIDs: [String]) async throws(GatewayError) -> [String: BatchState]
 
     /// Per-model counts (pending = queued).
     func counts(model: String) async -> QueueCounts
@@ -63,6 +72,14 @@ public struct BatchQueueSettings: Sendable, Equatable {
 }
 
 extension BatchQueue {
+    public func states(jobIDs: [String]) async throws(GatewayError) -> [String: BatchState] {
+        var out: [String: BatchState] = [:]
+        for id in jobIDs {
+            if let r = try await lookup(jobID: id) { out[id] = r.state }
+        }
+        return out
+    }
+
     /// A queue in this process reads its own memory: it cannot fail to answer.
     public func lookup(jobID: String) async throws(GatewayError) -> BatchRecord? {
         await record(jobID: jobID)

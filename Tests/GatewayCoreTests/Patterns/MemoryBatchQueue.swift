@@ -62,6 +62,21 @@ final class MemoryBatchQueue: BatchQueue {
         }
     }
 
+    func cancel(jobIDs: [String], reason: String) async throws(GatewayError) -> [String] {
+        state.withLock { s in
+            var out: [String] = []
+            for id in jobIDs {
+                guard var r = s.records[id], r.state == .queued else { continue }
+                r.state = .failed
+                r.error = reason
+                s.records[id] = r
+                s.order[r.job.model]?.removeAll { $0 == id }
+                out.append(id)
+            }
+            return out
+        }
+    }
+
     func fail(jobID: String, reason: String, retry: Bool) async throws(GatewayError) {
         state.withLock { s in
             guard var r = s.records[jobID], r.state == .processing else { return }

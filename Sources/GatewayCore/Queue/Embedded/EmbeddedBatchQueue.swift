@@ -138,6 +138,15 @@ public final class EmbeddedBatchQueue: BatchQueue {
         }
     }
 
+    public func cancel(jobIDs: [String], reason: String) async throws(GatewayError) -> [String] {
+        try change { (c) throws(GatewayError) -> [String] in
+            let queued = jobIDs.filter { c.state.entries[$0]?.record.state == .queued }
+            guard !queued.isEmpty else { return [] }
+            try record(.cancelled(ids: queued, reason: reason, at: clock.wallTime()), in: &c)
+            return queued
+        }
+    }
+
     public func fail(jobID: String, reason: String, retry: Bool) async throws(GatewayError) {
         try change { (c) throws(GatewayError) in
             guard let entry = c.state.entries[jobID], entry.record.state == .processing else { return }

@@ -73,6 +73,23 @@ struct EmbeddedQueueState {
                 finish(id, frameBytes: frameBytes)
             }
             return true
+        case .cancelled(let ids, let reason, let at):
+            var cancelled: Set<String> = []
+            for id in ids where entries[id]?.record.state == .queued {
+                transition(id, to: .failed)
+                entries[id]!.record.error = reason
+                entries[id]!.record.completedAt = at
+                // The frame is one for all of them: counted once.
+                finish(id, frameBytes: cancelled.isEmpty ? frameBytes : 0)
+                cancelled.insert(id)
+            }
+            // One pass per model queue, not one removal per job: a batch may cancel thousands.
+            for model in Set(cancelled.map { entries[$0]!.record.job.model }) {
+                var kept = EmbeddedJobDeque()
+                for id in queues[model]! where !cancelled.contains(id) { kept.append(id) }
+                queues[model] = kept
+            }
+            return !cancelled.isEmpty
         case .purged(let id):
             guard let entry = entries[id], entry.record.state == .completed || entry.record.state == .failed else {
                 return false

@@ -14,6 +14,8 @@ enum JournalRecord: Equatable {
     case failed(id: String, reason: String, retry: Bool, attempts: Int, at: UnixTime)
     /// A finished job passed its retention and is gone.
     case purged(id: String)
+    /// Queued jobs failed without running (their batch was cancelled or expired).
+    case cancelled(ids: [String], reason: String, at: UnixTime)
     /// A job's whole current record: what compaction writes, one per live job.
     case snapshot(BatchRecord)
 
@@ -22,7 +24,7 @@ enum JournalRecord: Equatable {
     /// separate kinds so journals written before either still decode.
     private enum Kind: UInt8 {
         case accepted = 1, claimed, completed, failed, purged, snapshot, acceptedIngest, snapshotIngest
-        case acceptedGeneration, snapshotGeneration, completedOutputs
+        case acceptedGeneration, snapshotGeneration, completedOutputs, cancelled
     }
 
     private static func kind(accepting job: BatchJob) -> Kind {
@@ -65,6 +67,11 @@ enum JournalRecord: Equatable {
         case .purged(let id):
             w.u8(Kind.purged.rawValue)
             w.string(id)
+        case .cancelled(let ids, let reason, let at):
+            w.u8(Kind.cancelled.rawValue)
+            w.strings(ids)
+            w.string(reason)
+            w.i64(at.nanosecondsSinceEpoch)
         case .snapshot(let r):
             w.u8(Self.kind(snapshotting: r.job).rawValue)
             Self.write(r.job, to: &w)
@@ -114,6 +121,10 @@ enum JournalRecord: Equatable {
             record = .failed(id: id, reason: try r.string(), retry: retry, attempts: attempts, at: at)
         case .purged:
             record = .purged(id: try r.string())
+        case .cancelled:
+            let ids = try r.strings()
+            let reason = try r.string()
+            record = .cancelled(ids: ids, reason: reason, at: UnixTime(nanosecondsSinceEpoch: try r.i64()))
         case .snapshot, .snapshotIngest, .snapshotGeneration:
             record = .snapshot(try readSnapshot(&r, withIngest: kind == .snapshotIngest,
                                                 withGeneration: kind == .snapshotGeneration))

@@ -78,12 +78,44 @@ public final class RedisBatchQueue: BatchQueue {
         }
     }
 
+    public func cancel(jobIDs: [String], reason: String) async throws(GatewayError) -> [String] {
+        var cancelled: [String] = []
+        for jobID in jobIDs {
+            guard let model = try await model(of: jobID) else { continue }
+            let args = [RedisQueueKeys.group, jobID, reason].map { Array($0.utf8) } + finishArguments(clock.wallTime())
+            let reply = try await run(RedisQueueScripts.cancel, keys: finishKeys(jobID, model, RedisQueueKeys.failed(model)),
+                                      args: args, doing: "cancel batch job \(jobID)")
+            if reply.string == "cancelled" { cancelled.append(jobID) }
+        }
+        return cancelled
+    }
+
     public func fail(jobID: String, reason: String, retry: Bool) async throws(GatewayError) {
         guard let model = try await model(of: jobID) else { return }
         let args = [RedisQueueKeys.group, jobID, retry ? "1" : "0", reason].map { Array($0.utf8) }
             + finishArguments(clock.wallTime()) + [Array(String(milliseconds(claimTimeout)).utf8)]
         _ = try await run(RedisQueueScripts.fail, keys: finishKeys(jobID, model, RedisQueueKeys.failed(model)),
                           args: args, doing: "record a failed attempt of batch job \(jobID)")
+    }
+
+    /// One pipeline of HGET state, in chunks, instead of a whole record (with its results) per job.
+    public func states(jobIDs: [String]) async throws(GatewayError) -> [String: BatchState] {
+        var out: [String: BatchState] = [:]
+        var start = 0
+        while start < jobIDs.count {
+            let chunk = Array(jobIDs[start..<min(jobIDs.count, start + 1000)])
+            start += chunk.count
+            let replies: [RedisReply]
+            do {
+                replies = try await client.pipeline(chunk.map { ["HGET", RedisQueueKeys.job($0), "state"] })
+            } catch {
+                throw .redis(error, while: "read the state of \(chunk.count) batch jobs")
+            }
+            for (id, reply) in zip(chunk, replies) {
+                if let s = reply.string.flatMap(BatchState.init(rawValue:)) { out[id] = s }
+            }
+        }
+        return out
     }
 
     public func record(jobID: String) async -> BatchRecord? {

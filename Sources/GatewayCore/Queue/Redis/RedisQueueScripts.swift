@@ -47,6 +47,27 @@ enum RedisQueueScripts {
         return 'completed'
         """)
 
+    /// Fails a queued job without running it (its batch was cancelled); anything else is
+    /// 'ignored'. KEYS: job, counts, stream, failed set. ARGV: group, job id, reason, now ns,
+    /// now ms, retention ms, cutoff ms. Returns 'cancelled' or 'ignored'.
+    static let cancel = RedisScript("""
+        local job, counts, stream, failed = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+        if redis.call('HGET', job, 'state') ~= 'queued' then return 'ignored' end
+        local entry = redis.call('HGET', job, 'entry')
+        if entry then
+          -- A retried job's entry is still pending with its old consumer: acknowledged too.
+          redis.call('XACK', stream, ARGV[1], entry)
+          redis.call('XDEL', stream, entry)
+        end
+        redis.call('HINCRBY', counts, 'queued', -1)
+        redis.call('HSET', job, 'state', 'failed', 'error', ARGV[3], 'completed_at_ns', ARGV[4])
+        redis.call('HDEL', job, 'entry', 'consumer')
+        redis.call('PEXPIRE', job, ARGV[6])
+        redis.call('ZADD', failed, ARGV[5], ARGV[2])
+        redis.call('ZREMRANGEBYSCORE', failed, '-inf', '(' .. ARGV[7])
+        return 'cancelled'
+        """)
+
     /// A failed attempt of a processing job (anything else is 'ignored'). With retry the job is
     /// queued again at the front: its entry stays pending, made to look abandoned (XCLAIM IDLE),
     /// so the next claim's first phase takes it before newer jobs — the embedded queue's order.
