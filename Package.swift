@@ -69,7 +69,7 @@ let package = Package(
         // The REST front-end: routes, JSON error bodies.
         .target(
             name: "RESTAPI",
-            dependencies: ["GatewayHTTP", "GatewayCore", "JSON"]),
+            dependencies: ["GatewayHTTP", "GatewayCore", "JSON", "BatchAPI"]),
         // Protobuf wire format (proto3): a writer and a bounds-checked reader; no I/O, no codegen.
         .target(name: "Protobuf"),
         // The messages of Protos/gateway.proto and grpc/health/v1/health.proto, coded by hand.
@@ -91,6 +91,7 @@ let package = Package(
             name: "PatternGatewayMain",
             dependencies: [
                 "Transport", "RESTAPI", "GRPCAPI", "GraphQLAPI", "GatewayHTTP", "GatewayCore", "Upstream", "Redis", "HTTP1Codec", "TLS", "CLinux", "YAMLConfig",
+                "BatchAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -117,7 +118,7 @@ let package = Package(
         .testTarget(name: "RedisTests", dependencies: ["Redis"]),
         .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "Transport", "GatewayHTTP"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "GatewayHTTP"]),
-        .testTarget(name: "RESTAPITests", dependencies: ["RESTAPI", "GatewayHTTP", "GatewayCore", "GatewayTestSupport"]),
+        .testTarget(name: "RESTAPITests", dependencies: ["RESTAPI", "BatchAPI", "GatewayHTTP", "GatewayCore", "GatewayTestSupport"]),
         // Resources/ holds the Python side of the differential tests (run with the .venv interpreter).
         .testTarget(name: "ProtobufTests", dependencies: ["Protobuf", "GatewayProto", "GatewayTestSupport"], exclude: ["Resources"]),
         .testTarget(name: "GRPCReflectionTests", dependencies: ["GRPCReflection", "Protobuf"], exclude: ["Resources"]),

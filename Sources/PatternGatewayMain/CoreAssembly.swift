@@ -1,8 +1,10 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import BatchAPI
 import GatewayCore
 import Logging
+import RESTAPI
 import Redis
 import Upstream
 
@@ -19,6 +21,9 @@ struct CoreAssembly {
     let vectorStore: any VectorStore
     /// Active health checks of every model endpoint (spec §9), run beside the workers.
     let healthChecker: HealthChecker
+    /// The OpenAI Batch API (spec §8) and what moves its batches along, run beside the workers.
+    let batches: BatchService
+    let batchCoordinator: BatchCoordinator
 
     static func build(_ settings: GatewaySettings, logger: Logger) throws -> CoreAssembly {
         let config = settings.core
@@ -60,8 +65,26 @@ struct CoreAssembly {
             "vector_store": "\(store.kind)\(config.vectorStore == .qdrant ? config.qdrantURL.map { " at \($0)" } ?? "" : "")",
             "upstream_tls": "\(upstreamTLSSummary(settings.upstreamTLS))",
         ])
+        let batches = try makeBatchService(settings, core: core, redis: redis)
         return CoreAssembly(core: core, redis: redis, upstream: upstream, workers: workers, embeddedQueue: embedded,
-                            vectorStore: store, healthChecker: HealthChecker(pool: pool, registry: config.registry))
+                            vectorStore: store, healthChecker: HealthChecker(pool: pool, registry: config.registry),
+                            batches: batches, batchCoordinator: BatchCoordinator(service: batches, owner: consumer))
+    }
+
+    /// The Batch API's files and batches live beside the queue: in Redis when it is shared, else
+    /// under the data directory. A file may be as large as a request body.
+    private static func makeBatchService(_ settings: GatewaySettings, core: PatternCore,
+                                         redis: RedisClient?) throws -> BatchService {
+        let limits = BatchService.Limits(maxFileBytes: settings.server.http1Limits.maxBodyBytes,
+                                         input: .init(maxLines: settings.core.batchMaxLines))
+        let codec = OpenAIBatchCodec(core: core)
+        if let redis {
+            return BatchService(core: core, files: RedisFileStore(client: redis), batches: RedisBatchStore(client: redis),
+                                codec: codec, limits: limits)
+        }
+        return BatchService(core: core, files: try EmbeddedFileStore(directory: settings.dataDir + "/files"),
+                            batches: try EmbeddedBatchStore(directory: settings.dataDir + "/batches"), codec: codec,
+                            limits: limits)
     }
 
     /// One line per endpoint leaving or rejoining rotation.

@@ -88,6 +88,7 @@ struct PatternGatewayCommand: ParsableCommand {
             Task.detached { await worker.run() }
         }
         workerTasks.append(Task.detached { [checker = assembly.healthChecker] in await checker.run() })
+        workerTasks.append(Task.detached { [coordinator = assembly.batchCoordinator] in await coordinator.run() })
         if let queue = assembly.embeddedQueue {
             // Finished records past their retention leave the journal's state every 10 s, so the
             // memory they hold tracks the retention closely.
@@ -98,7 +99,8 @@ struct PatternGatewayCommand: ParsableCommand {
                 }
             })
         }
-        let router = RESTRouter(core: assembly.core, diagnostics: diagnostics, readinessChecks: assembly.readinessChecks)
+        let router = RESTRouter(core: assembly.core, batches: assembly.batches, diagnostics: diagnostics,
+                                readinessChecks: assembly.readinessChecks)
         // Every 30 s: cached answers past their TTL leave the caches (lookups already skip them; this
         // frees their budget when traffic moves on), then free heap pages go back to the kernel —
         // glibc keeps pages freed inside its arenas resident: under mixed load (large upstream

@@ -7,6 +7,7 @@ import Synchronization
 /// requests in flight during a shutdown or a stream reset), an echo (to move bodies both ways),
 /// counters that show whether a reset really cancelled the handler's work, and the search body
 /// decoder on its own (to measure and test the parse of a 384-float body apart from any store).
+/// Runs on: the request's handler task (see `RESTRouter`).
 struct DiagnosticRoutes: Sendable {
     static let maxSleepMilliseconds = 60_000
 
@@ -18,45 +19,42 @@ struct DiagnosticRoutes: Sendable {
 
     let counters = Counters()
 
-    func route(_ request: Request, _ context: RequestContext) async -> Reply? {
-        switch (request.head.method, request.head.path) {
-        case ("GET", "/debug/sleep"):
-            let given = QueryString.value("ms", in: request.head.query)
-            let ms = given.map { Int($0) ?? -1 } ?? 100
-            guard ms >= 0, ms <= Self.maxSleepMilliseconds else {
-                return .error(.invalidArgument("ms must be between 0 and \(Self.maxSleepMilliseconds)", field: "ms"), context)
-            }
-            counters.started.add(1, ordering: .relaxed)
-            do {
-                try await Task.sleep(for: .milliseconds(ms))
-            } catch {
-                counters.cancelled.add(1, ordering: .relaxed)
-                return .error(APIError(code: "unavailable", message: "cancelled"), context)
-            }
-            counters.completed.add(1, ordering: .relaxed)
-            return .json(200, "{\"slept_ms\":\(ms)}")
-        case ("GET", "/debug/stats"):
-            let c = counters
-            return .json(200, "{\"sleeps_started\":\(c.started.load(ordering: .relaxed)),\"sleeps_completed\":\(c.completed.load(ordering: .relaxed)),\"sleeps_cancelled\":\(c.cancelled.load(ordering: .relaxed))}")
-        case ("POST", "/debug/echo"):
-            do {
-                let body = try await request.body.collect(upTo: 64 << 20)
-                var r = Reply(status: 200, headers: [:], body: body)
-                r.headers.add("Content-Type", request.head.headers["content-type"] ?? "application/octet-stream")
-                return r
-            } catch {
-                return .error(APIError(code: "invalid_argument", message: "request body could not be read"), context)
-            }
-        case ("POST", "/debug/decode-search"):
-            return await decodeSearch(request, context)
-        default:
-            return nil
+    func sleep(_ request: Request, _ context: RequestContext) async -> Reply {
+        let given = QueryString.value("ms", in: request.head.query)
+        let ms = given.map { Int($0) ?? -1 } ?? 100
+        guard ms >= 0, ms <= Self.maxSleepMilliseconds else {
+            return .error(.invalidArgument("ms must be between 0 and \(Self.maxSleepMilliseconds)", field: "ms"), context)
+        }
+        counters.started.add(1, ordering: .relaxed)
+        do {
+            try await Task.sleep(for: .milliseconds(ms))
+        } catch {
+            counters.cancelled.add(1, ordering: .relaxed)
+            return .error(APIError(code: "unavailable", message: "cancelled"), context)
+        }
+        counters.completed.add(1, ordering: .relaxed)
+        return .json(200, "{\"slept_ms\":\(ms)}")
+    }
+
+    func stats(_ request: Request, _ context: RequestContext) async -> Reply {
+        let c = counters
+        return .json(200, "{\"sleeps_started\":\(c.started.load(ordering: .relaxed)),\"sleeps_completed\":\(c.completed.load(ordering: .relaxed)),\"sleeps_cancelled\":\(c.cancelled.load(ordering: .relaxed))}")
+    }
+
+    func echo(_ request: Request, _ context: RequestContext) async -> Reply {
+        do {
+            let body = try await request.body.collect(upTo: 64 << 20)
+            var r = Reply(status: 200, headers: [:], body: body)
+            r.headers.add("Content-Type", request.head.headers["content-type"] ?? "application/octet-stream")
+            return r
+        } catch {
+            return .error(APIError(code: "invalid_argument", message: "request body could not be read"), context)
         }
     }
 
     /// Answers what was read: the vector's length and Euclidean norm (every element counts toward
     /// it, so a test can check the parse against its own arithmetic), and the other fields.
-    private func decodeSearch(_ request: Request, _ context: RequestContext) async -> Reply {
+    func decodeSearch(_ request: Request, _ context: RequestContext) async -> Reply {
         do {
             let body = try await request.body.collect(upTo: 16 << 20)
             let f = try SearchBodyDecoder.decode(body)

@@ -2,39 +2,36 @@ import GatewayCore
 import GatewayHTTP
 
 /// `/api/v1/external/...` (spec §3): embed by pattern, batches, status, metrics, failover drill.
+/// The route table (`RouteTable+Gateway`) says which path and role lead to each handler.
+/// Runs on: the request's handler task (see `RESTRouter`); upstream and disk work where the core puts it.
 struct ExternalRoutes: Sendable {
     let core: PatternCore
-    static let prefix = "/api/v1/external/"
 
-    func route(_ request: Request, _ context: RequestContext) async -> Reply? {
-        let head = request.head
-        guard head.path.hasPrefix(Self.prefix) else { return nil }
-        let parts = head.path.dropFirst(Self.prefix.count).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        switch (head.method, parts.count, parts.first ?? "") {
-        case ("POST", 2, _) where parts[1] == "embed":
-            return await embed(model: parts[0], request, context)
-        case ("GET", 3, "batch") where parts[1] == "queue" && parts[2] == "status":
-            return .json(200, await StatusEncoders.queueStatus(core))
-        case ("GET", 2, "batch"):
-            let found: BatchRecord?
-            do throws(GatewayError) { found = try await core.batch(id: parts[1]) } catch { return .error(APIError(error), context) }
-            guard let record = found else {
-                return .error(APIError(GatewayError(.notFound, "no batch \"\(parts[1])\" (unknown, or older than the result retention)",
-                                                    details: [("batch_id", parts[1])])), context)
-            }
-            return .json(200, ExternalEncoders.batch(record))
-        case ("GET", 2, "patterns") where parts[1] == "status":
-            return .json(200, await StatusEncoders.patternsStatus(core))
-        case ("GET", 2, "patterns") where parts[1] == "metrics":
-            return .json(200, StatusEncoders.patternMetrics(core))
-        case ("POST", 2, "test") where parts[1] == "failover":
-            return await failover(request, context)
-        default:
-            return nil
+    func batch(_ request: Request, _ context: RequestContext) async -> Reply {
+        let id = context.parameters["batch_id"]
+        let found: BatchRecord?
+        do throws(GatewayError) { found = try await core.batch(id: id) } catch { return .error(APIError(error), context) }
+        guard let record = found else {
+            return .error(APIError(GatewayError(.notFound, "no batch \"\(id)\" (unknown, or older than the result retention)",
+                                                details: [("batch_id", id)])), context)
         }
+        return .json(200, ExternalEncoders.batch(record))
     }
 
-    private func embed(model: String, _ request: Request, _ context: RequestContext) async -> Reply {
+    func queueStatus(_ request: Request, _ context: RequestContext) async -> Reply {
+        .json(200, await StatusEncoders.queueStatus(core))
+    }
+
+    func patternsStatus(_ request: Request, _ context: RequestContext) async -> Reply {
+        .json(200, await StatusEncoders.patternsStatus(core))
+    }
+
+    func patternMetrics(_ request: Request, _ context: RequestContext) async -> Reply {
+        .json(200, StatusEncoders.patternMetrics(core))
+    }
+
+    func embed(_ request: Request, _ context: RequestContext) async -> Reply {
+        let model = context.parameters["model"]
         let body: [UInt8]
         do {
             body = try await request.body.collect(upTo: 16 << 20)
@@ -64,7 +61,7 @@ struct ExternalRoutes: Sendable {
         }
     }
 
-    private func failover(_ request: Request, _ context: RequestContext) async -> Reply {
+    func failover(_ request: Request, _ context: RequestContext) async -> Reply {
         let body = (try? await request.body.collect(upTo: 1 << 20)) ?? []
         guard let json = try? JSONBody.object(body), let model = json["model"]?.stringValue else {
             return .error(APIError(.invalid("model is required", field: "model")), context)

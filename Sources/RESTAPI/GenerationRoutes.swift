@@ -3,15 +3,16 @@ import GatewayHTTP
 
 /// `POST /api/v1/external/{model}/generate` and `/chat` (spec §7): a whole answer (200), a queued
 /// job (202), or with `"stream": true` Server-Sent Events written the moment each piece exists.
+/// Runs on: the request's handler task (see `RESTRouter`); upstream and disk work where the core puts it.
 struct GenerationRoutes: Sendable {
     let core: PatternCore
 
-    func route(_ request: Request, _ context: RequestContext) async -> Reply? {
-        let head = request.head
-        guard head.method == "POST", head.path.hasPrefix(ExternalRoutes.prefix) else { return nil }
-        let parts = head.path.dropFirst(ExternalRoutes.prefix.count).split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[1] == "generate" || parts[1] == "chat" else { return nil }
-        return await generate(model: String(parts[0]), chat: parts[1] == "chat", request, context)
+    func generate(_ request: Request, _ context: RequestContext) async -> Reply {
+        await generate(model: context.parameters["model"], chat: false, request, context)
+    }
+
+    func chat(_ request: Request, _ context: RequestContext) async -> Reply {
+        await generate(model: context.parameters["model"], chat: true, request, context)
     }
 
     private func generate(model: String, chat: Bool, _ request: Request, _ context: RequestContext) async -> Reply {
@@ -54,32 +55,32 @@ struct GenerationRoutes: Sendable {
         let started = context.started
         return Reply(status: 200, headers: headers, body: [], stream: { writer in
             defer { s.cancel() }
+            // `start` waits to go out with the first delta (already read: the core opens a stream
+            // up to its first chunk), one write instead of two.
+            var pending = GenerationEncoders.start(s, requestID: requestID)
             do {
-                try await writer.write(GenerationEncoders.start(s, requestID: requestID))
-                while let chunk = try await nextChunk(s, writer) {
+                while true {
+                    let next: Result<GenerationChunk?, GatewayError>
+                    do throws(GatewayError) { next = .success(try await s.next()) } catch { next = .failure(error) }
+                    guard case .success(let chunk) = next else {
+                        if case .failure(let error) = next { try await writer.write(pending + GenerationEncoders.error(error)) }
+                        break
+                    }
+                    guard let chunk else { break }
                     if let reason = chunk.finishReason {
                         let took = (ContinuousClock.now - started).components
                         let ms = Double(took.seconds) * 1000 + Double(took.attoseconds) / 1e15
-                        try await writer.write(GenerationEncoders.done(finishReason: reason, usage: chunk.usage ?? .zero,
-                                                                       processingTimeMs: ms))
+                        pending += GenerationEncoders.done(finishReason: reason, usage: chunk.usage ?? .zero, processingTimeMs: ms)
                     } else if !chunk.text.isEmpty {
-                        try await writer.write(GenerationEncoders.delta(chunk.text))
+                        pending += GenerationEncoders.delta(chunk.text)
                     }
+                    try await writer.write(pending)
+                    pending = []
                 }
             } catch {
                 return  // the client is gone: nothing more can reach it
             }
             writer.finish()
         })
-    }
-
-    /// The next piece; an upstream failure becomes the `error` event that ends the stream (nil).
-    private static func nextChunk(_ s: GenerationStream, _ writer: any ResponseWriter) async throws -> GenerationChunk? {
-        do {
-            return try await s.next()
-        } catch {
-            try await writer.write(GenerationEncoders.error(error))
-            return nil
-        }
     }
 }

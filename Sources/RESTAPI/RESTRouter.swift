@@ -1,27 +1,24 @@
+import BatchAPI
 import GatewayCore
 import GatewayHTTP
 
-/// The REST front-end's entry point: picks the route, stamps every answer with
-/// `X-Request-Id` and `Server-Timing`, and answers unknown paths with the spec's 404.
+/// The REST front-end's entry point (REST, the OpenAI-compatible `/v1` API and the diagnostics):
+/// finds the request's route in the one table, admits the caller as that route's role says,
+/// stamps every answer with `X-Request-Id` and `Server-Timing`, and answers unknown paths with
+/// `404` and known paths called with another method with `405`.
+/// Runs on: the request's handler task, which prefers the connection's event loop; upstream and
+/// disk work runs where the core puts it.
 public struct RESTRouter: Sendable {
-    private let diagnostics: DiagnosticRoutes?
-    private let external: ExternalRoutes?
-    private let generation: GenerationRoutes?
-    private let operations: OperationsRoutes?
-    private let vectors: VectorRoutes?
-    private let patterns: PatternRoutes?
+    let table: RouteTable
     private let access: (any CallAdmission)?
 
     /// `diagnostics` turns on the `/debug/...` routes the live tests use. Without a core only
     /// `/health` (and the diagnostics) answer.
-    public init(core: PatternCore? = nil, diagnostics: Bool = false,
+    /// `batches` adds the OpenAI Batch API's routes (`/v1/files`, `/v1/batches`).
+    public init(core: PatternCore? = nil, batches: BatchService? = nil, diagnostics: Bool = false,
                 readinessChecks: [@Sendable () async -> (name: String, problem: String?)] = []) {
-        self.diagnostics = diagnostics ? DiagnosticRoutes() : nil
-        self.external = core.map { ExternalRoutes(core: $0) }
-        self.generation = core.map { GenerationRoutes(core: $0) }
-        self.operations = core.map { OperationsRoutes(core: $0, readinessChecks: readinessChecks) }
-        self.vectors = core.map { VectorRoutes(core: $0) }
-        self.patterns = core.map { PatternRoutes(core: $0) }
+        self.table = .gateway(core: core, batches: batches, diagnostics: diagnostics ? DiagnosticRoutes() : nil,
+                              readinessChecks: readinessChecks)
         self.access = core
     }
 
@@ -29,7 +26,7 @@ public struct RESTRouter: Sendable {
         let started = ContinuousClock.now
         let context = RequestContext(requestID: RequestID.from(request.head.headers), started: started,
                                      credential: Credential.from(request.head.headers))
-        let reply = await admitted(request, context)
+        let reply = await answer(request, context)
         var headers = reply.headers
         headers.reserveCapacity(headers.count + 2)
         var timing = context
@@ -44,54 +41,36 @@ public struct RESTRouter: Sendable {
         writer.respond(status: reply.status, headers: headers, body: reply.body, trailers: nil)
     }
 
+    private func answer(_ request: Request, _ context: RequestContext) async -> Reply {
+        let head = request.head
+        switch table.match(method: head.method, path: head.path) {
+        case .found(let route, let parameters):
+            var context = context
+            context.parameters = parameters
+            return await admitted(route, request, context)
+        case .methodNotAllowed(let allowed):
+            return .failure(.methodNotAllowed(allowed: allowed), context, ErrorDialect(path: head.path))
+        case .notFound:
+            return .failure(.notFound("no route for \(head.method) \(head.path)"), context, ErrorDialect(path: head.path))
+        }
+    }
+
     /// The route's answer once the caller's key may call it; the key's rate-limit state rides on
-    /// every answer (`RateLimit-*`), a refusal is the spec's 401, 403 or 429.
-    private func admitted(_ request: Request, _ context: RequestContext) async -> Reply {
-        guard let access, access.requiresKeys,
-              let role = AccessRules.role(method: request.head.method, path: request.head.path) else {
-            return await route(request, context)
+    /// every answer (`RateLimit-*`), a refusal is a 401, 403 or 429 in the route's error dialect.
+    private func admitted(_ route: Route, _ request: Request, _ context: RequestContext) async -> Reply {
+        guard case .role(let role) = route.access, let access, access.requiresKeys else {
+            return await route.handler(request, context)
         }
         do throws(GatewayError) {
             let grant = try await access.admit(credential: context.credential, needs: role,
                                                operation: "\(request.head.method) \(request.head.path)")
-            var reply = await route(request, context)
+            var reply = await route.handler(request, context)
             if let grant { for (name, value) in grant.rateLimit.headers { reply.headers.add(name, value) } }
             return reply
         } catch {
-            var reply = Reply.error(APIError(error), context)
+            var reply = Reply.failure(APIError(error), context, route.dialect)
             for (name, value) in error.accessHeaders { reply.headers.add(name, value) }
             return reply
-        }
-    }
-
-    private func route(_ request: Request, _ context: RequestContext) async -> Reply {
-        let head = request.head
-        switch head.path {
-        case "/health":
-            guard head.method == "GET" || head.method == "HEAD" else {
-                return .error(.methodNotAllowed(allowed: "GET, HEAD"), context)
-            }
-            return .json(200, HealthRoute.body)
-        default:
-            if let external, let reply = await external.route(request, context) {
-                return reply
-            }
-            if let generation, let reply = await generation.route(request, context) {
-                return reply
-            }
-            if let operations, let reply = await operations.route(request, context) {
-                return reply
-            }
-            if let patterns, let reply = await patterns.route(request, context) {
-                return reply
-            }
-            if let vectors, let reply = await vectors.route(request, context) {
-                return reply
-            }
-            if let diagnostics, let reply = await diagnostics.route(request, context) {
-                return reply
-            }
-            return .error(.notFound("no route for \(head.method) \(head.path)"), context)
         }
     }
 }
@@ -102,6 +81,8 @@ struct RequestContext: Sendable {
     let started: ContinuousClock.Instant
     var credential: String?
     var upstreamMilliseconds: Double = 0
+    /// The `{name}` segments of the matched route's path.
+    var parameters = PathParameters()
 
     func serverTiming() -> String {
         ServerTiming.header(since: started, upstreamMilliseconds: upstreamMilliseconds)
@@ -110,4 +91,8 @@ struct RequestContext: Sendable {
 
 enum HealthRoute {
     static let body: [UInt8] = Array("{\"status\":\"ok\"}".utf8)
+
+    static func answer(_ request: Request, _ context: RequestContext) async -> Reply {
+        .json(200, body)
+    }
 }

@@ -5,36 +5,27 @@ import JSON
 /// The vector pattern routes (spec §3): `POST /api/v1/patterns/{model}/ingest`,
 /// `POST /api/v1/patterns/{model}/search` and its alias `POST /api/v1/models/{model}/search`.
 /// They only translate: the core validates, searches, caches and counts.
+/// Runs on: the request's handler task (see `RESTRouter`); upstream and disk work where the core puts it.
 struct VectorRoutes: Sendable {
     let core: PatternCore
 
-    private enum Action { case ingest, search }
+    func ingest(_ request: Request, _ context: RequestContext) async -> Reply {
+        await withBody(request, context) { body, call in await ingest(model: context.parameters["model"], body, call, context) }
+    }
 
-    func route(_ request: Request, _ context: RequestContext) async -> Reply? {
-        guard let (model, action) = Self.match(request.head.path) else { return nil }
-        guard request.head.method == "POST" else { return .error(.methodNotAllowed(allowed: "POST"), context) }
+    func search(_ request: Request, _ context: RequestContext) async -> Reply {
+        await withBody(request, context) { body, call in await search(model: context.parameters["model"], body, call, context) }
+    }
+
+    private func withBody(_ request: Request, _ context: RequestContext,
+                          _ then: ([UInt8], CallContext) async -> Reply) async -> Reply {
         let body: [UInt8]
         do {
             body = try await request.body.collect(upTo: 16 << 20)
         } catch {
             return .error(APIError(GatewayError(.payloadTooLarge, "the request body is too large")), context)
         }
-        let call = CallContext(requestID: context.requestID, protocolName: "rest", credential: context.credential)
-        switch action {
-        case .ingest: return await ingest(model: model, body, call, context)
-        case .search: return await search(model: model, body, call, context)
-        }
-    }
-
-    private static func match(_ path: String) -> (String, Action)? {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        // "", "api", "v1", "patterns" | "models", model, action
-        guard parts.count == 6, parts[0].isEmpty, parts[1] == "api", parts[2] == "v1", !parts[4].isEmpty else { return nil }
-        switch (parts[3], parts[5]) {
-        case ("patterns", "ingest"): return (String(parts[4]), .ingest)
-        case ("patterns", "search"), ("models", "search"): return (String(parts[4]), .search)
-        default: return nil
-        }
+        return await then(body, CallContext(requestID: context.requestID, protocolName: "rest", credential: context.credential))
     }
 
     private func ingest(model name: String, _ body: [UInt8], _ call: CallContext, _ context: RequestContext) async -> Reply {

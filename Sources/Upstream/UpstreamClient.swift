@@ -16,10 +16,12 @@ public final class UpstreamClient: Sendable {
     private let calls = Atomic<Int>(0)
 
     /// - Parameters:
-    ///   - maxConnectionsPerHost: concurrent connections to one host; calls beyond wait in curl.
+    ///   - maxConnectionsPerHost: concurrent connections to one host; calls beyond wait in curl. A
+    ///     streamed generation holds its connection for its whole length, so this bounds the
+    ///     streams open to one replica at once (1,024: a thousand streams on one loop were measured).
     ///   - maxResponseBytes: a bigger response body fails the call with `.tooLarge`.
     public init(
-        maxConnectionsPerHost: Int = 32, tls: UpstreamTLS = .init(), maxResponseBytes: Int = 64 << 20
+        maxConnectionsPerHost: Int = 1024, tls: UpstreamTLS = .init(), maxResponseBytes: Int = 64 << 20
     ) throws(UpstreamError) {
         let settings = ClientSettings(
             maxConnectionsPerHost: max(1, maxConnectionsPerHost), tls: tls,
@@ -53,8 +55,8 @@ public final class UpstreamClient: Sendable {
         return try outcome.get()
     }
 
-    /// Sends one request and returns once the response head has arrived; the body is read
-    /// from the stream as the upstream sends it. `request.timeout` limits the wait for the first
+    /// Sends one request and returns once the response head and the first body bytes (or the
+    /// end) have arrived; the body is read from the stream as the upstream sends it. `request.timeout` limits the wait for the first
     /// body byte, `idleTimeout` each wait after that (zero: no limit); either one passing ends
     /// the stream with `.timeout`. Cancelling the calling task before the head stops the transfer.
     public func stream(_ request: UpstreamRequest, idleTimeout: Duration,

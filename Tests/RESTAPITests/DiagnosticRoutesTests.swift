@@ -28,12 +28,22 @@ struct DiagnosticRoutesTests {
     }
 
     @Test("unknown paths are still 404 with diagnostics on", arguments: [
-        ("GET", "/debug"), ("GET", "/debug/nope"), ("GET", "/debug/echo"), ("POST", "/debug/sleep"),
+        ("GET", "/debug"), ("GET", "/debug/nope"), ("GET", "/debug/echo/"),
     ])
     func unknownWithDiagnostics(_ method: String, _ target: String) async throws {
         let r = await send(makeRequest(method, target), to: router)
         #expect(r.status == 404)
         #expect(try #require(ErrorBody(r.body)).code == "not_found")
+    }
+
+    @Test("a diagnostic path called with another method is 405 with Allow", arguments: [
+        ("GET", "/debug/echo", "POST"), ("POST", "/debug/sleep", "GET"),
+    ])
+    func wrongMethodWithDiagnostics(_ method: String, _ target: String, _ allowed: String) async throws {
+        let r = await send(makeRequest(method, target), to: router)
+        #expect(r.status == 405)
+        #expect(r.headers.values("Allow") == [allowed])
+        #expect(try #require(ErrorBody(r.body)).code == "invalid_argument")
     }
 
     // MARK: /debug/sleep

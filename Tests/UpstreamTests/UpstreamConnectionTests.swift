@@ -22,7 +22,7 @@ struct UpstreamConnectionTests {
     }
 
     @Test func manyConcurrentCallsAllSucceed() async throws {
-        let client = try UpstreamClient()
+        let client = try UpstreamClient(maxConnectionsPerHost: 32)
         let ok = await withTaskGroup(of: Bool.self) { group in
             for i in 0..<200 {
                 group.addTask {

@@ -62,6 +62,7 @@ extension CoreConfiguration {
             if let v = p.queueLimit { queueLimit = try Self.range(v, 1...10_000_000, file, "patterns.queue_limit") }
             if let v = p.queueClaimTimeout { queueClaimTimeout = try Self.positive(v, file, "patterns.queue_claim_timeout") }
             if let v = p.resultRetention { resultRetention = try Self.positive(v, file, "patterns.result_retention") }
+            if let v = p.batchMaxLines { batchMaxLines = try Self.range(v, 1...1_000_000, file, "patterns.batch_max_lines") }
             if let v = p.cacheTTL { setCacheTTL(try Self.range(v, 0...(30 * 86400), file, "patterns.cache_ttl")) }
             if let v = p.redisURL, !v.isEmpty { redisURL = v }
             if let v = p.qdrantURL, !v.isEmpty { qdrantURL = try Self.qdrantURL(v, file, "patterns.qdrant_url") }

@@ -26,6 +26,8 @@ public struct CoreConfiguration: Sendable, Equatable {
     /// Seconds a finished job's record (embeddings, error) stays readable (spec §3: at least
     /// 24 h by default, configurable).
     public var resultRetention: Double = 86_400
+    /// Requests in one Batch API input file (spec §8; OpenAI's own limit).
+    public var batchMaxLines = 50_000
     public var redisURL: String?
     /// API keys and rate limits; none configured means open access.
     public var security = SecurityConfiguration()

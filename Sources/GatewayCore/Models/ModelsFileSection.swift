@@ -97,6 +97,7 @@ public struct ModelsFileSection: Decodable, Sendable {
         public var healthCheck: HealthCheckSection?
         public var retryOn: WordList?
         public var retriableStatusCodes: [Int]?
+        public var batchMaxLines: Int?
 
         public init() {}
 
@@ -119,6 +120,7 @@ public struct ModelsFileSection: Decodable, Sendable {
             case healthCheck = "health_check"
             case retryOn = "retry_on"
             case retriableStatusCodes = "retriable_status_codes"
+            case batchMaxLines = "batch_max_lines"
         }
     }
 

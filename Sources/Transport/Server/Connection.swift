@@ -52,9 +52,6 @@ final class Connection: EventSource {
     private(set) var lastActivity: UInt64
 
     private static let http2Preface: [UInt8] = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
-    private static let readSize = 64 * 1024
-    // One read buffer per thread would save memory; per connection keeps ownership simple.
-    private var readBuffer: [UInt8]
 
     init(fd: Int32, remote: String, loop: EventLoop, server: ServerState, acceptsCleartext: Bool) {
         self.fd = fd
@@ -64,7 +61,6 @@ final class Connection: EventSource {
         self.info = ConnectionInfo(remoteAddress: remote)
         self.acceptedAt = EventLoop.now()
         self.lastActivity = acceptedAt
-        self.readBuffer = [UInt8](repeating: 0, count: Connection.readSize)
     }
 
     func start() {
@@ -89,7 +85,7 @@ final class Connection: EventSource {
         if readPaused && lingerDeadline == nil { return }
         let n: Int?
         do {
-            n = try Socket.read(fd, into: &readBuffer)
+            n = try Socket.read(fd, into: &loop.readBuffer)
         } catch {
             close()
             return
@@ -102,7 +98,7 @@ final class Connection: EventSource {
             return
         }
         if lingerDeadline != nil { return }  // discarding input until the peer closes
-        received(readBuffer[0..<n])
+        received(loop.readBuffer[0..<n])
     }
 
     private func received(_ raw: ArraySlice<UInt8>) {

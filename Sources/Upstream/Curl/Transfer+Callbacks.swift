@@ -47,14 +47,10 @@ extension Transfer {
             headers.append((name, value))
         case .continuation(let more):
             if !headers.isEmpty { headers[headers.count - 1].1 += " " + more }
-        case .end:
-            // A streamed transfer's caller gets the head now, not with the body's end. An
-            // interim 1xx head is followed by the real one.
-            if stream != nil, let easy {
-                let status = easy.responseCode
-                if status >= 200 { deliverHead(status: status, connectMicroseconds: easy.connectMicroseconds) }
-            }
-        case .malformed:
+        case .end, .malformed:
+            // A streamed transfer's caller gets the head with the first body bytes (or the end):
+            // waking it for the head alone would cost a second hop to its thread for nothing, as
+            // what it waits for is the first chunk.
             break
         }
     }

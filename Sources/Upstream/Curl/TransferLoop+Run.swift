@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CCurl
 
 /// The curl thread's side of the loop: everything here runs on that thread only.
@@ -142,6 +145,8 @@ extension TransferLoop {
     /// up. Runs once, as the curl thread's last act (or in init when the thread could not start).
     func tearDown() {
         for transfer in Array(running.values) { complete(transfer, .failure(Self.shutDown)) }
+        // No new waker can start once `stopping` is set; the ones already started finish soon.
+        while wakersInFlight.load(ordering: .acquiring) > 0 { sched_yield() }
         spareHandles.removeAll()
         curl_multi_cleanup(multi)
     }

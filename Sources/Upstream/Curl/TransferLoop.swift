@@ -22,6 +22,8 @@ final class TransferLoop: @unchecked Sendable {
     let multi: UnsafeMutableRawPointer
     let settings: ClientSettings
     let inbox = Mutex(Inbox())
+    /// Callers between deciding to wake the thread and doing it: the multi must outlive them.
+    let wakersInFlight = Atomic<Int>(0)
 
     // Curl thread only (see TransferLoop+Run).
     /// The transfers in the multi, by easy handle; this table is what keeps each one alive
@@ -58,35 +60,39 @@ final class TransferLoop: @unchecked Sendable {
     /// Hands a transfer to the curl thread, or answers at once if the task was already cancelled
     /// or the client is shutting down.
     func submit(_ transfer: Transfer, _ continuation: Transfer.Continuation) {
-        let refusal: UpstreamError? = transfer.phase.withLock { phase in
+        let (refusal, wake): (UpstreamError?, Bool) = transfer.phase.withLock { phase in
             guard case .created = phase else {
                 phase = .finished
-                return UpstreamError(kind: .cancelled, message: "task cancelled")
+                return (UpstreamError(kind: .cancelled, message: "task cancelled"), false)
             }
             // Enqueued under the phase lock, so a cancellation that sees `.submitted` is always
             // queued behind this submission.
-            let accepted = enqueue { $0.submissions.append(transfer) }
+            let (accepted, wake) = enqueue { $0.submissions.append(transfer) }
             phase = accepted ? .submitted(continuation) : .finished
-            return accepted ? nil : Self.shutDown
+            return (accepted ? nil : Self.shutDown, wake)
         }
+        if wake { wakeUp() }
         if let refusal { continuation.resume(returning: .failure(refusal)) }
     }
 
     /// From the task's cancellation handler, on whatever thread cancelled it.
     func cancel(_ transfer: Transfer) {
-        transfer.phase.withLock { phase in
+        let wake = transfer.phase.withLock { phase -> Bool in
             switch phase {
             case .created: phase = .cancelledEarly
-            case .submitted: _ = enqueue { $0.cancellations.append(transfer) }
+            case .submitted: return enqueue { $0.cancellations.append(transfer) }.wake
             case .cancelledEarly, .finished: break
             }
+            return false
         }
+        if wake { wakeUp() }
     }
 
     /// Stops a streamed transfer whose head its caller already has (so `cancel` would find it
-    /// finished), from any thread. Stopping one that already ended does nothing.
+    /// finished), from any thread. Stopping one that already ended does nothing — not even a
+    /// wake-up of the curl thread, which every stream's end would otherwise cost.
     func cancelStream(_ transfer: Transfer) {
-        guard transfer.stream != nil else { return }
+        guard let stream = transfer.stream, !stream.isEnded else { return }
         let early = transfer.phase.withLock { phase -> Bool in
             if case .created = phase {
                 phase = .cancelledEarly
@@ -94,31 +100,42 @@ final class TransferLoop: @unchecked Sendable {
             }
             return false
         }
-        if !early { _ = enqueue { $0.cancellations.append(transfer) } }
+        if !early { send { $0.cancellations.append(transfer) } }
     }
 
     /// A paused stream's reader drained its buffer: let curl receive again.
     func resume(_ transfer: Transfer) {
-        _ = enqueue { $0.resumptions.append(transfer) }
+        send { $0.resumptions.append(transfer) }
     }
 
     /// Asks the thread to fail everything and exit; the caller then joins it.
     func stop() {
-        _ = enqueue { $0.stopping = true }
+        send { $0.stopping = true }
     }
 
-    /// Runs `change` unless the loop is stopping, waking it if no wakeup is already pending.
-    /// The wakeup is sent under the lock, so it cannot race the thread's cleanup of the multi.
-    private func enqueue(_ change: (inout Inbox) -> Void) -> Bool {
+    private func send(_ change: (inout Inbox) -> Void) {
+        if enqueue(change).wake { wakeUp() }
+    }
+
+    /// Runs `change` unless the loop is stopping, and says whether the caller must wake the
+    /// thread (no wakeup is pending yet). The caller wakes it after releasing every lock: a
+    /// syscall under a lock the curl thread also takes made the two threads (pinned to one CPU
+    /// in the benchmarks) spin on each other.
+    private func enqueue(_ change: (inout Inbox) -> Void) -> (accepted: Bool, wake: Bool) {
         inbox.withLock { box in
-            guard !box.stopping else { return false }
+            guard !box.stopping else { return (false, false) }
             change(&box)
-            if !box.wakeupPending {
-                box.wakeupPending = true
-                curl_multi_wakeup(multi)
-            }
-            return true
+            guard !box.wakeupPending else { return (true, false) }
+            box.wakeupPending = true
+            // Counted under the lock, so the thread's cleanup (after `stopping`) can wait it out.
+            wakersInFlight.add(1, ordering: .acquiringAndReleasing)
+            return (true, true)
         }
+    }
+
+    private func wakeUp() {
+        curl_multi_wakeup(multi)
+        wakersInFlight.subtract(1, ordering: .acquiringAndReleasing)
     }
 
     static let shutDown = UpstreamError(kind: .cancelled, message: "upstream client shut down")

@@ -16,9 +16,14 @@ public struct NDJSONDecoder: Sendable {
     }
 
     /// The lines completed by `bytes`, in order.
-    public mutating func feed(_ bytes: some Collection<UInt8>) throws(Failure) -> [[UInt8]] {
+    public mutating func feed(_ bytes: [UInt8]) throws(Failure) -> [[UInt8]] {
+        try feed(bytes[...])
+    }
+
+    /// The same for a slice (concrete, so that a caller in another module gets a specialised loop).
+    public mutating func feed(_ bytes: ArraySlice<UInt8>) throws(Failure) -> [[UInt8]] {
         var lines: [[UInt8]] = []
-        var rest = bytes[...]
+        var rest = bytes
         while let nl = rest.firstIndex(of: UInt8(ascii: "\n")) {
             let piece = rest[..<nl]
             guard pending.count + piece.count <= maxLineBytes else { throw .lineTooLong(limit: maxLineBytes) }

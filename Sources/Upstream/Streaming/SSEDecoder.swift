@@ -32,6 +32,11 @@ public struct SSEDecoder: Sendable {
         case eventTooLarge(limit: Int)
     }
 
+    private static let dataField = Array("data".utf8)
+    private static let eventField = Array("event".utf8)
+    private static let idField = Array("id".utf8)
+    private static let retryField = Array("retry".utf8)
+
     public let maxEventBytes: Int
     private var line: [UInt8] = []
     private var data: [UInt8] = []
@@ -48,7 +53,13 @@ public struct SSEDecoder: Sendable {
     }
 
     /// The events completed by `bytes`, in order.
-    public mutating func feed(_ bytes: some Sequence<UInt8>) throws(Failure) -> [Event] {
+    public mutating func feed(_ bytes: [UInt8]) throws(Failure) -> [Event] {
+        try feed(bytes[...])
+    }
+
+    /// The same for a slice. Concrete types, not a generic sequence: called from another module,
+    /// a generic loop runs unspecialised, a witness call per byte (half a relay's CPU, measured).
+    public mutating func feed(_ bytes: ArraySlice<UInt8>) throws(Failure) -> [Event] {
         var events: [Event] = []
         for byte in bytes {
             if atStart {
@@ -108,23 +119,21 @@ public struct SSEDecoder: Sendable {
         let field = colon.map { line[..<$0] } ?? line[...]
         var value = colon.map { line[($0 + 1)...] } ?? []
         if value.first == UInt8(ascii: " ") { value = value.dropFirst() }
-        switch String(decoding: field, as: UTF8.self) {
-        case "event":
-            eventName = Array(value)
-        case "data":
+        // Compared as bytes: a String per line would be an allocation per token on the hot path.
+        if field.elementsEqual(Self.dataField) {
             guard data.count + value.count + 1 <= maxEventBytes else { throw .eventTooLarge(limit: maxEventBytes) }
             data.append(contentsOf: value)
             data.append(UInt8(ascii: "\n"))
             hasData = true
-        case "id":
+        } else if field.elementsEqual(Self.eventField) {
+            eventName = Array(value)
+        } else if field.elementsEqual(Self.idField) {
             if !value.contains(0) { lastID = String(decoding: value, as: UTF8.self) }
-        case "retry":
+        } else if field.elementsEqual(Self.retryField) {
             if !value.isEmpty, value.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }), value.count <= 9 {
                 retry = Int(String(decoding: value, as: UTF8.self))
             }
-        default:
-            break  // unknown fields are ignored
-        }
+        }  // unknown fields are ignored
     }
 
     private mutating func dispatch(into events: inout [Event]) {

@@ -82,6 +82,11 @@ final class StreamBuffer: Sendable {
         waiter?.resume(returning: error.map { .failure($0) } ?? .success(nil))
     }
 
+    /// The transfer is over (its end reached the buffer), whether or not the reader has seen it.
+    var isEnded: Bool {
+        state.withLock { s in if case .some = s.ended { return true } else { return false } }
+    }
+
     /// Whether the body is overdue: no first byte within `firstByte` of the start, or none for
     /// `idle` since the last. A paused transfer waits on its reader, not on the upstream.
     func isOverdue(now: UInt64) -> Bool {
