@@ -14,7 +14,7 @@ let package = Package(
         // The parsers Tests/Fuzz drives (its own package, built with -sanitize=fuzzer); no binary ships it.
         .library(name: "PatternGatewayFuzzSurface",
                  targets: ["GatewayHTTP", "HTTP1Codec", "GraphQL", "Protobuf", "GatewayProto", "Transport", "Upstream",
-                           "BatchAPI", "JSON"]),
+                           "BatchAPI", "JSON", "WebSocket"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,6 +40,9 @@ let package = Package(
 
         // The protocol-neutral request/response interface every front-end implements.
         .target(name: "GatewayHTTP"),
+        // RFC 6455: the opening handshake and the frame codec (masking, fragments, control frames,
+        // UTF-8, limits); bytes in, events out; no I/O.
+        .target(name: "WebSocket", dependencies: ["GatewayHTTP"]),
         // HTTP/1.1 request parser and response encoder: bytes in, events out; no I/O.
         .target(name: "HTTP1Codec", dependencies: ["GatewayHTTP"]),
         // Strict RFC 8259 JSON: a pull reader for hot paths, a value tree, a writer. No Foundation.
@@ -63,7 +66,7 @@ let package = Package(
         .target(
             name: "Transport",
             dependencies: [
-                "GatewayHTTP", "HTTP1Codec", "TLS", "CNghttp2", "CLinux",
+                "GatewayHTTP", "HTTP1Codec", "WebSocket", "TLS", "CNghttp2", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // The REST front-end: routes, JSON error bodies.
@@ -86,7 +89,7 @@ let package = Package(
         // The GraphQL front-end: GraphQL over HTTP, Schema/gateway.graphql's resolvers over the core.
         .target(
             name: "GraphQLAPI",
-            dependencies: ["GraphQL", "GatewayHTTP", "GatewayCore", "JSON"]),
+            dependencies: ["GraphQL", "GatewayHTTP", "GatewayCore", "JSON", "WebSocket"]),
         .executableTarget(
             name: "PatternGatewayMain",
             dependencies: [
@@ -109,6 +112,7 @@ let package = Package(
         // What the test suites share (a recording ResponseWriter, a seeded generator); never part of a product.
         .target(name: "GatewayTestSupport", dependencies: ["GatewayHTTP"], path: "Tests/Support"),
         .testTarget(name: "GatewayHTTPTests", dependencies: ["GatewayHTTP"]),
+        .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "GatewayHTTP"]),
         .testTarget(name: "HTTP1CodecTests", dependencies: ["HTTP1Codec", "GatewayHTTP", "GatewayTestSupport"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "GatewayTestSupport"]),
@@ -124,7 +128,7 @@ let package = Package(
         .testTarget(name: "GRPCReflectionTests", dependencies: ["GRPCReflection", "Protobuf"], exclude: ["Resources"]),
         // Resources/ holds the graphql-core side of the differential tests.
         .testTarget(name: "GraphQLTests", dependencies: ["GraphQL", "JSON", "GatewayTestSupport"], exclude: ["Resources"]),
-        .testTarget(name: "GraphQLAPITests", dependencies: ["GraphQLAPI", "GraphQL", "GatewayHTTP", "GatewayCore", "JSON", "GatewayTestSupport"]),
+        .testTarget(name: "GraphQLAPITests", dependencies: ["GraphQLAPI", "GraphQL", "GatewayHTTP", "GatewayCore", "JSON", "Upstream", "GatewayTestSupport"]),
         .testTarget(name: "GRPCAPITests", dependencies: ["GRPCAPI", "GatewayHTTP", "GatewayCore", "Protobuf", "GatewayProto", "GatewayTestSupport"]),
     ]
 )

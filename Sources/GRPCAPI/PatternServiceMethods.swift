@@ -18,6 +18,9 @@ struct PatternServiceMethods: Sendable {
             ("GetBatch", .read, { try await Self.getBatch(core, $0) }),
             ("WatchBatch", .read, { try await Self.watchBatch(core, $0) }),
             ("GetPatternStatus", .read, { try await Self.patternStatus(core, $0) }),
+            // Generation needs the write role, like embed (spec §7).
+            ("Generate", .write, { try await Self.generate(core, $0) }),
+            ("GenerateStream", .write, { try await Self.generateStream(core, $0) }),
         ]
         return methods.map { name, role, method in
             let path = Self.prefix + name
@@ -40,7 +43,7 @@ struct PatternServiceMethods: Sendable {
         }
     }
 
-    private static func requireModel(_ model: String) throws(GRPCStatus) {
+    static func requireModel(_ model: String) throws(GRPCStatus) {
         if model.isEmpty { throw GRPCStatus(.invalidArgument, "model is required") }
     }
 
@@ -193,7 +196,10 @@ enum BatchStatusMapping {
         m.status = r.state.rawValue
         m.itemsCount = UInt32(clamping: r.job.itemsCount)
         m.completedItems = UInt32(clamping: r.completedItems)
-        if r.state == .completed, let e = r.embeddings { m.embeddings = e.map { Embedding(values: $0) } }
+        if r.state == .completed, let e = r.embeddings, r.job.generation == nil { m.embeddings = e.map { Embedding(values: $0) } }
+        if r.state == .completed, let outputs = r.outputs {
+            m.outputs = outputs.map { GenerateMapping.output($0, of: r) }
+        }
         if r.state == .failed { m.error = r.error ?? "failed" }
         m.attempts = UInt32(clamping: r.attempts)
         m.queuedAt = r.job.queuedAt.rfc3339

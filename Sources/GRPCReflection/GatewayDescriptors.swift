@@ -12,6 +12,7 @@ extension FileDescriptor {
             FieldDescriptor(name, number, type, label: .repeated)
         }
         let embedding = FieldType.message(".gateway.Embedding")
+        let usage = FieldType.message(".gateway.Usage")
 
         var search = m("SearchRequest", [
             f("model", 1, .string), r("query_vector", 2, .float), f("query", 3, .string), f("limit", 4, .uint32),
@@ -49,7 +50,7 @@ extension FileDescriptor {
                 f("batch_id", 1, .string), f("model", 2, .string), f("status", 3, .string),
                 f("items_count", 4, .uint32), f("completed_items", 5, .uint32), r("embeddings", 6, embedding),
                 f("error", 7, .string), f("attempts", 8, .uint32), f("queued_at", 9, .string),
-                f("completed_at", 10, .string),
+                f("completed_at", 10, .string), r("outputs", 11, .message(".gateway.GenerateResponse")),
             ]),
             m("PatternStatusRequest", []),
             m("ModelStatus", [
@@ -59,6 +60,20 @@ extension FileDescriptor {
                 f("cache_hit_ratio", 9, .double),
             ]),
             m("PatternStatus", [r("models", 1, .message(".gateway.ModelStatus"))]),
+            m("ChatMessage", [f("role", 1, .string), f("content", 2, .string)]),
+            m("GenerateRequest", [
+                f("model", 1, .string), f("prompt", 2, .string), r("messages", 3, .message(".gateway.ChatMessage")),
+                f("max_tokens", 4, .uint32), f("temperature", 5, .float), f("top_p", 6, .float),
+                r("stop", 7, .string), f("urgent", 8, .bool), f("priority", 9, .int32), f("seed", 10, .uint64),
+            ]),
+            m("Usage", [f("prompt_tokens", 1, .uint32), f("completion_tokens", 2, .uint32), f("total_tokens", 3, .uint32)]),
+            m("GenerateResponse", [
+                f("model", 1, .string), f("pattern", 2, .string), f("processing_mode", 3, .string),
+                f("status", 4, .string), f("text", 5, .string), f("finish_reason", 6, .string), f("usage", 7, usage),
+                f("batch_id", 8, .string), f("processing_time_ms", 9, .double), f("endpoint", 10, .string),
+                f("cached", 11, .bool),
+            ]),
+            m("GenerateChunk", [f("text", 1, .string), f("finish_reason", 2, .string), f("usage", 3, usage)]),
         ]
         let service = ServiceDescriptor("PatternService", methods: [
             MethodDescriptor("Embed", ".gateway.EmbedRequest", ".gateway.EmbedResponse"),
@@ -68,6 +83,8 @@ extension FileDescriptor {
             MethodDescriptor("GetBatch", ".gateway.GetBatchRequest", ".gateway.BatchStatus"),
             MethodDescriptor("WatchBatch", ".gateway.GetBatchRequest", ".gateway.BatchStatus", serverStreaming: true),
             MethodDescriptor("GetPatternStatus", ".gateway.PatternStatusRequest", ".gateway.PatternStatus"),
+            MethodDescriptor("Generate", ".gateway.GenerateRequest", ".gateway.GenerateResponse"),
+            MethodDescriptor("GenerateStream", ".gateway.GenerateRequest", ".gateway.GenerateChunk", serverStreaming: true),
         ])
         return FileDescriptor(name: "gateway.proto", package: "gateway", messages: messages, services: [service])
     }()

@@ -33,11 +33,13 @@ public struct BatchStatus: GatewayMessage {
     public var attempts: UInt32
     public var queuedAt: String
     public var completedAt: String
+    /// A generation job's results once completed, one per output (embed jobs: none).
+    public var outputs: [GenerateResponse]
 
     public init(
         batchId: String = "", model: String = "", status: String = "", itemsCount: UInt32 = 0,
         completedItems: UInt32 = 0, embeddings: [Embedding] = [], error: String = "", attempts: UInt32 = 0,
-        queuedAt: String = "", completedAt: String = ""
+        queuedAt: String = "", completedAt: String = "", outputs: [GenerateResponse] = []
     ) {
         self.batchId = batchId
         self.model = model
@@ -49,6 +51,7 @@ public struct BatchStatus: GatewayMessage {
         self.attempts = attempts
         self.queuedAt = queuedAt
         self.completedAt = completedAt
+        self.outputs = outputs
     }
 
     public init(from r: inout ProtoReader) throws(ProtoError) {
@@ -65,6 +68,7 @@ public struct BatchStatus: GatewayMessage {
             case 8: attempts = try r.uint32()
             case 9: queuedAt = try r.string()
             case 10: completedAt = try r.string()
+            case 11: outputs.append(try r.message(GenerateResponse.init(from:)))
             default: try r.skipField()
             }
         }
@@ -81,5 +85,6 @@ public struct BatchStatus: GatewayMessage {
         w.field(8, uint32: attempts)
         w.field(9, queuedAt)
         w.field(10, completedAt)
+        for o in outputs { w.message(11) { o.encode(to: &$0) } }
     }
 }

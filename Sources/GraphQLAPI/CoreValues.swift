@@ -77,6 +77,7 @@ enum CoreValues {
             "itemsCount": int(r.job.itemsCount),
             "completedItems": int(r.completedItems),
             "embeddings": r.state == .completed ? (r.embeddings.map { .array($0.map(floats)) } ?? .null) : .null,
+            "outputs": r.state == .completed ? (r.outputs.map { .array($0.map { output(r, $0) }) } ?? .null) : .null,
             "error": r.state == .failed ? .string(r.error ?? "failed") : .null,
             "attempts": int(r.attempts),
             "queuedAt": .string(r.job.queuedAt.rfc3339),

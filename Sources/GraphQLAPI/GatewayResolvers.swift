@@ -4,7 +4,8 @@ import JSON
 
 /// The resolvers of Schema/gateway.graphql's root fields. Each one translates its arguments,
 /// calls the same core method REST and gRPC call, and turns the answer into the JSON tree the
-/// schema's types read (`CoreValues`); fields below the roots use the default resolver.
+/// schema's types read (`CoreValues`); fields below the roots use the default resolver. The
+/// subscription fields' source streams are in `GatewayResolvers+Subscriptions`.
 enum GatewayResolvers {
     static func map(core: PatternCore) -> ResolverMap {
         var map = ResolverMap()
@@ -31,6 +32,8 @@ enum GatewayResolvers {
             let report = try await coreCall { () async throws(GatewayError) in try await core.simulateFailover(model: model) }
             return .json(CoreValues.failover(report))
         }
+        map["Mutation", "generate"] = { _, args, info in try await generate(core, args, info) }
+        addSubscriptions(&map, core: core, status: status)
         return map
     }
 
@@ -66,6 +69,11 @@ enum GatewayResolvers {
         if !details.isEmpty { extra.set("details", .object(details)) }
         if let retryAfter = e.retryAfter { extra.set("retryAfter", .number(JSONNumber(retryAfter))) }
         return FieldError(e.message, code: e.code.name, details: extra)
+    }
+
+    /// A refusal outside any field (a WebSocket operation's admission) as a GraphQL error.
+    static func errorJSON(_ e: GatewayError) -> JSONValue {
+        GraphQLError(e.message, extensions: fieldError(e).extensions).json
     }
 
     static func invalid(_ message: String, argument: String) -> FieldError {

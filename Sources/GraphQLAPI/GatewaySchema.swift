@@ -2,13 +2,15 @@
 enum GatewaySchema {
     static let sdl = #"""
 """
-PatternGateway: one gateway in front of nine embedding model servers and a vector store.
-Each model has an integration pattern: answer now (REAL_TIME), queue and batch (BULK_ONLY), or both
-by urgency (HYBRID). Queries read the gateway's state; mutations call the same core as REST and gRPC.
+PatternGateway: one gateway in front of nine model servers (embeddings and text generation) and a
+vector store. Each model has an integration pattern: answer now (REAL_TIME), queue and batch
+(BULK_ONLY), or both by urgency (HYBRID). Queries read the gateway's state; mutations call the same
+core as REST and gRPC; subscriptions stream over GraphQL over SSE or WebSocket (graphql-transport-ws).
 """
 schema {
   query: Query
   mutation: Mutation
+  subscription: Subscription
 }
 
 "Any JSON value: point payloads and search filters."
@@ -59,6 +61,49 @@ type Mutation {
   ingest(model: String!, vectors: [PointInput!]!): IngestResult!
   "Drives the model's breaker through open, half-open and closed on a probe path; live traffic is untouched."
   simulateFailover(model: String!): FailoverReport!
+  """
+  Continues a prompt, or answers a chat (messages), through the model's pattern: REAL_TIME models (and
+  HYBRID ones when urgent or priority is at least the urgent threshold) answer with the text; the others
+  answer with a queued job whose result is read with batch(id:). Send either prompt or messages.
+  """
+  generate(
+    model: String!
+    prompt: String
+    messages: [ChatMessageInput!]
+    "At most the model's limit; 256 when absent."
+    maxTokens: Int
+    temperature: Float
+    topP: Float
+    "At most 4 strings."
+    stop: [String!]
+    seed: Int
+    urgent: Boolean
+    priority: Int
+  ): GenerateResult!
+}
+
+"""
+Streams, each on GraphQL over SSE (Accept: text/event-stream) or GraphQL over WebSocket
+(subprotocol graphql-transport-ws). Stopping one cancels its upstream call.
+"""
+type Subscription {
+  "The generation token by token, as the model server sends it: reason and usage on the last chunk."
+  generate(
+    model: String!
+    prompt: String
+    messages: [ChatMessageInput!]
+    maxTokens: Int
+    temperature: Float
+    topP: Float
+    stop: [String!]
+    seed: Int
+    urgent: Boolean
+    priority: Int
+  ): GenerationChunk!
+  "The job's state at once, then every change; ends after COMPLETED or FAILED. An unknown id: one null."
+  batch(id: ID!): Batch
+  "The current status at once, then whenever it changes (at most one message a second)."
+  patternStatus: PatternStatus!
 }
 
 "How a model's requests are served."
@@ -205,7 +250,7 @@ type ModelQueue {
   processing: Int!
 }
 
-"A queued embedding job."
+"A queued embedding or generation job."
 type Batch {
   batchId: ID!
   model: String!
@@ -214,6 +259,8 @@ type Batch {
   completedItems: Int!
   "One vector per text, once completed."
   embeddings: [[Float!]!]
+  "A generation job's output, once completed."
+  outputs: [Generation!]
   "Why it failed, once failed."
   error: String
   attempts: Int!
@@ -327,5 +374,53 @@ type ModelHealth {
   upstream: ComponentHealth!
   store: ComponentHealth!
 }
+
+"One message of a chat."
+input ChatMessageInput {
+  "system, user or assistant."
+  role: String!
+  content: String!
+}
+
+type ChatMessage {
+  role: String!
+  content: String!
+}
+
+"Tokens as the model server counted them."
+type Usage {
+  promptTokens: Int!
+  completionTokens: Int!
+  totalTokens: Int!
+}
+
+"A whole generation, answered at once (or a queued job's output)."
+type Generation {
+  model: String!
+  pattern: Pattern!
+  processingMode: ProcessingMode!
+  text: String!
+  "stop or length."
+  finishReason: String!
+  usage: Usage!
+  "Chat answers: the assistant's message (its content is text)."
+  message: ChatMessage
+  "Null for a queued job's output."
+  processingTimeMs: Float
+  "The model server that answered; null for a queued job's output."
+  endpoint: String
+  cached: Boolean!
+}
+
+"One piece of a streamed generation."
+type GenerationChunk {
+  text: String!
+  "On the last chunk only: stop or length."
+  finishReason: String
+  "On the last chunk only."
+  usage: Usage
+}
+
+union GenerateResult = Generation | QueuedJob
 """#
 }

@@ -5,7 +5,11 @@ import JSON
 
 /// `POST /graphql` and `GET /graphql` (spec §4; GraphQL over HTTP): reads the GraphQL request,
 /// prepares the document (parsed and validated once per distinct text), runs it against the
-/// core's resolvers and answers in the media type the client accepts.
+/// core's resolvers and answers in the media type the client accepts. The same path serves the
+/// streaming transports (spec §7): GraphQL over SSE for a request that accepts
+/// `text/event-stream` (`GraphQLServer+EventStream`), and GraphQL over WebSocket for a GET that
+/// asks to upgrade (`GraphQLServer+WebSocket`).
+/// Runs on: the request's handler task, started by the transport.
 ///
 /// Status codes: request errors (malformed request, parse, validation, operation selection,
 /// variable coercion) are 400 for `application/graphql-response+json` and, except for a
@@ -21,6 +25,13 @@ public struct GraphQLServer: Sendable {
         public var maxDocumentBytes = 100_000
         public var query = QueryLimits()
         public var parse = ParseOptions()
+        /// graphql-transport-ws: a socket without `connection_init` this long is closed with 4408.
+        public var connectionInitTimeout = Duration.seconds(10)
+        /// graphql-transport-ws: operations one socket may run at once (more are refused with an
+        /// `error` message, code `rate_limited`).
+        public var maxOperationsPerSocket = 100
+        /// GraphQL over SSE: a comment line after this long without an event.
+        public var eventStreamKeepAlive = Duration.seconds(15)
 
         public init() {}
 
@@ -61,8 +72,13 @@ public struct GraphQLServer: Sendable {
     public static func accepts(_ head: RequestHead) -> Bool { head.path == path }
 
     public func handle(_ request: Request, _ writer: any ResponseWriter) async {
-        let started = ContinuousClock.now
         let head = request.head
+        if head.method == "GET", await upgrade(request, writer) { return }
+        if EventStreamFraming.accepts(head.headers["Accept"]) {
+            await eventStream(request, writer)
+            return
+        }
+        let started = ContinuousClock.now
         let requestID = RequestID.from(head.headers)
         let state = GraphQLCallState(call: CallContext(requestID: requestID, protocolName: "graphql",
                                                        credential: Credential.from(head.headers)))
@@ -105,12 +121,57 @@ public struct GraphQLServer: Sendable {
     }
 
     /// 401, 403 or 429 with the error as GraphQL's `errors` (and Retry-After, RateLimit-*).
-    private func refused(_ error: GatewayError, media: ResponseMediaType) -> Answer {
+    func refused(_ error: GatewayError, media: ResponseMediaType) -> Answer {
         let extra = (error.retryAfter.map { [("Retry-After", String($0))] } ?? []) + error.accessHeaders
         return failure(error.code.httpStatus, error.message, code: error.code.name, media: media, extraHeaders: extra)
     }
 
     private func execute(_ request: Request, _ state: GraphQLCallState, media: ResponseMediaType, isGet: Bool) async -> Answer {
+        let prepared: PreparedOperation
+        let httpRequest: GraphQLHTTPRequest
+        switch await readOperation(request, isGet: isGet) {
+        case .malformed(let status, let message, let code):
+            return failure(status, message, code: code, media: media)
+        case .requestErrors(let errors):
+            return requestErrors(errors, media: media)
+        case .ready(let p, let r):
+            (prepared, httpRequest) = (p, r)
+        }
+        let operation = prepared.operation
+        if isGet && operation.operation == .mutation {
+            return Self.mutationOverGet(media: media)
+        }
+        if operation.operation == .subscription {
+            return failure(406, "a subscription streams: send it with Accept: text/event-stream (GraphQL over SSE) or over "
+                           + "a WebSocket (subprotocol graphql-transport-ws)", code: "invalid_argument", media: media)
+        }
+        let result = await executor.executeSerialized(prepared: prepared, variables: httpRequest.variables, context: state)
+        guard result.data != nil else { return requestErrors(result.errors, media: media) }
+        var extensions = JSONObject()
+        if let cache = state.cacheExtension { extensions.set("cache", cache) }
+        return Answer(status: 200, headers: Self.headers(media), body: result.json(extensions: extensions))
+    }
+
+    static func mutationOverGet(media: ResponseMediaType) -> Answer {
+        var headers = Self.headers(media)
+        headers.add("Allow", "POST")
+        let error = GraphQLError("a mutation must be sent with POST; GET runs queries and subscriptions only",
+                                 extensions: ["code": "invalid_argument"])
+        return Answer(status: 405, headers: headers, body: JSON.serialize(ExecutionResult(data: nil, errors: [error]).json()))
+    }
+
+    /// The operation an HTTP request asks to run, or why there is none.
+    enum ReadOperation: Sendable {
+        case ready(PreparedOperation, GraphQLHTTPRequest)
+        /// Not a GraphQL request at all (a bad body or query string, too large).
+        case malformed(status: Int, message: String, code: String)
+        /// A document that does not parse or validate, or names no operation of it.
+        case requestErrors([GraphQLError])
+    }
+
+    /// Reads the GraphQL request from the URL parameters (GET) or the body (POST) and prepares
+    /// its operation.
+    func readOperation(_ request: Request, isGet: Bool) async -> ReadOperation {
         let head = request.head
         let httpRequest: GraphQLHTTPRequest
         do {
@@ -121,46 +182,54 @@ public struct GraphQLServer: Sendable {
                 do {
                     body = try await request.body.collect(upTo: limits.maxBodyBytes)
                 } catch {
-                    return failure(413, "the request body is larger than \(limits.maxBodyBytes) bytes", code: "payload_too_large",
-                                   media: media)
+                    return .malformed(status: 413, message: "the request body is larger than \(limits.maxBodyBytes) bytes",
+                                      code: "payload_too_large")
                 }
                 httpRequest = try GraphQLHTTPRequest.fromBody(body, contentType: head.headers["Content-Type"])
             }
         } catch {
-            return failure(400, error.message, code: "invalid_argument", media: media)
+            return .malformed(status: 400, message: error.message, code: "invalid_argument")
         }
-        guard httpRequest.query.utf8.count <= limits.maxDocumentBytes else {
-            return failure(413, "the document is \(httpRequest.query.utf8.count) bytes; the limit is \(limits.maxDocumentBytes)",
-                           code: "payload_too_large", media: media)
+        switch prepare(query: httpRequest.query, operationName: httpRequest.operationName) {
+        case .success(let prepared): return .ready(prepared, httpRequest)
+        case .failure(.tooLarge(let message)): return .malformed(status: 413, message: message, code: "payload_too_large")
+        case .failure(.invalid(let errors)): return .requestErrors(errors)
         }
-        let document: PreparedDocument
-        switch documents.prepare(httpRequest.query) {
+    }
+
+    enum PrepareFailure: Error {
+        case tooLarge(String)
+        case invalid([GraphQLError])
+    }
+
+    /// The document's operation, parsed and validated once per distinct text; shared by every
+    /// transport.
+    func prepare(query: String, operationName: String?) -> Result<PreparedOperation, PrepareFailure> {
+        guard query.utf8.count <= limits.maxDocumentBytes else {
+            return .failure(.tooLarge("the document is \(query.utf8.count) bytes; the limit is \(limits.maxDocumentBytes)"))
+        }
+        switch documents.prepare(query) {
         case .invalid(let errors):
-            return requestErrors(errors, media: media)
-        case .valid(let d):
-            document = d
+            return .failure(.invalid(errors))
+        case .valid(let document):
+            do {
+                return .success(try document.operation(named: operationName, executor: executor))
+            } catch {
+                return .failure(.invalid([error]))
+            }
         }
-        let prepared: PreparedOperation
-        do {
-            prepared = try document.operation(named: httpRequest.operationName, executor: executor)
-        } catch {
-            return requestErrors([error], media: media)
-        }
-        let operation = prepared.operation
-        if isGet && operation.operation != .query {
-            return failure(405, "a \(operation.operation.rawValue) must be sent with POST; GET runs queries only",
-                           code: "invalid_argument", media: media, extraHeaders: [("Allow", "POST")])
-        }
-        let result = await executor.executeSerialized(prepared: prepared, variables: httpRequest.variables, context: state)
-        guard result.data != nil else { return requestErrors(result.errors, media: media) }
-        var extensions = JSONObject()
-        if let cache = state.cacheExtension { extensions.set("cache", cache) }
-        return Answer(status: 200, headers: Self.headers(media), body: result.json(extensions: extensions))
     }
 
     /// Errors that stopped the request before execution: no `data` key.
     private func requestErrors(_ errors: [GraphQLError], media: ResponseMediaType) -> Answer {
-        let errors = errors.map { e -> GraphQLError in
+        let errors = Self.coded(errors)
+        let body = ExecutionResult(data: nil, errors: errors).json()
+        return Answer(status: media == .graphQLResponse ? 400 : 200, headers: Self.headers(media), body: JSON.serialize(body))
+    }
+
+    /// Request errors carry `invalid_argument` unless they say otherwise.
+    static func coded(_ errors: [GraphQLError]) -> [GraphQLError] {
+        errors.map { e -> GraphQLError in
             var e = e
             if e.extensions?["code"] == nil {
                 var ext = e.extensions ?? [:]
@@ -169,11 +238,9 @@ public struct GraphQLServer: Sendable {
             }
             return e
         }
-        let body = ExecutionResult(data: nil, errors: errors).json()
-        return Answer(status: media == .graphQLResponse ? 400 : 200, headers: Self.headers(media), body: JSON.serialize(body))
     }
 
-    private func failure(_ status: Int, _ message: String, code: String, media: ResponseMediaType,
+    func failure(_ status: Int, _ message: String, code: String, media: ResponseMediaType,
                          extraHeaders: [(String, String)] = []) -> Answer {
         var headers = Self.headers(media)
         for (name, value) in extraHeaders { headers.add(name, value) }
@@ -181,7 +248,7 @@ public struct GraphQLServer: Sendable {
         return Answer(status: status, headers: headers, body: JSON.serialize(body))
     }
 
-    private static func headers(_ media: ResponseMediaType) -> HTTPHeaders {
+    static func headers(_ media: ResponseMediaType) -> HTTPHeaders {
         var headers = HTTPHeaders()
         headers.reserveCapacity(5)
         headers.add("Content-Type", media.contentType)

@@ -53,5 +53,9 @@ let package = Package(
             name: "fuzz-protobuf",
             dependencies: [.product(name: "PatternGatewayFuzzSurface", package: "PatternGateway"), "FuzzMain"],
             path: "Sources/FuzzProtobuf"),
+        .executableTarget(
+            name: "fuzz-websocket",
+            dependencies: [.product(name: "PatternGatewayFuzzSurface", package: "PatternGateway"), "FuzzMain"],
+            path: "Sources/FuzzWebSocket"),
     ]
 )

@@ -141,6 +141,21 @@ def protobuf():
     put("protobuf", bytes([14]) + b"\x0a\x0bgateway.v1")  # HealthCheckRequest(service)
     put("protobuf", bytes([15]) + b"\x08\x01")            # HealthCheckResponse(SERVING)
     put("protobuf", bytes([1]) + b"\x0d\x00\x00\xc0\x7f")  # Embedding with an unpacked NaN
+    # Generation messages: selector bytes 16.. (after the two health messages).
+    usage = pb.Usage(prompt_tokens=4, completion_tokens=5, total_tokens=9)
+    generation = [
+        pb.ChatMessage(role="user", content="hi ☃"),
+        pb.GenerateRequest(model="hermes", messages=[pb.ChatMessage(role="system", content="s"), pb.ChatMessage(role="user", content="u")],
+                           max_tokens=16, temperature=0.7, top_p=0.9, stop=["\n", "END"], urgent=True, priority=-2, seed=2**40),
+        usage,
+        pb.GenerateResponse(model="general", pattern="REAL_TIME", processing_mode="real_time", status="completed", text="a b",
+                            finish_reason="length", usage=usage, batch_id="b", processing_time_ms=1.25, endpoint="e", cached=True),
+        pb.GenerateChunk(text="tok", finish_reason="stop", usage=usage),
+    ]
+    for i, m in enumerate(generation):
+        put("protobuf", bytes([16 + i]) + m.SerializeToString())
+    put("protobuf", bytes([10]) + pb.BatchStatus(batch_id="b", status="completed", outputs=[
+        pb.GenerateResponse(text="x", finish_reason="stop", usage=usage)]).SerializeToString())
 
 
 def sse():
@@ -199,6 +214,43 @@ def jsonl():
         put("jsonl", body)
 
 
+def websocket():
+    # First byte: read size for the split run; second: the message limit (16, 125, 1000 or 1 MiB).
+    # Client frames, masked, as the abuse table (Tests/e2e/test_websocket_abuse.py) sends them.
+    key = b"\x37\xfa\x21\x3d"
+
+    def frame(op, payload=b"", fin=True, masked=True, rsv=0):
+        head = bytes([(0x80 if fin else 0) | rsv | op])
+        bit = 0x80 if masked else 0
+        n = len(payload)
+        if n <= 125:
+            head += bytes([bit | n])
+        elif n <= 0xFFFF:
+            head += bytes([bit | 126]) + n.to_bytes(2, "big")
+        else:
+            head += bytes([bit | 127]) + n.to_bytes(8, "big")
+        if not masked:
+            return head + payload
+        return head + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+
+    streams = [
+        frame(1, b"Hello") + frame(2, bytes(range(256))) + frame(9, b"ping") + frame(10, b"pong"),
+        frame(1, b"frag", fin=False) + frame(9, b"mid") + frame(0, b"men", fin=False) + frame(0, b"ted"),
+        frame(1, '{"type":"connection_init"}'.encode()) + frame(8, b"\x03\xe8bye"),
+        frame(1, "κόσμε 😀".encode()) + frame(1, b"\xce\xba\xe1", fin=False) + frame(0, b"\xbd\xb9"),
+        frame(1, b"\xed\xa0\x80"),
+        frame(1, b"plain", masked=False),
+        frame(2, b"x", rsv=0x40) + frame(3),
+        frame(9, b"p" * 126) + frame(9, b"p", fin=False),
+        frame(8, b"\x03") + frame(8, b"\x03\xed"),
+        frame(2, bytes(300)) + frame(8),
+        bytes([0x82, 0xFF, 0, 0, 0, 1, 0, 0, 0, 0]) + key,
+    ]
+    for i, body in enumerate(streams):
+        put("websocket", bytes([i * 3, 3]) + body)
+        put("websocket", bytes([1, i % 3]) + body)
+
+
 if __name__ == "__main__":
-    for name in sys.argv[1:] or ["http1", "http2", "graphql", "protobuf", "sse", "ndjson", "multipart", "jsonl"]:
+    for name in sys.argv[1:] or ["http1", "http2", "graphql", "protobuf", "sse", "ndjson", "multipart", "jsonl", "websocket"]:
         globals()[name]()

@@ -6,7 +6,7 @@ import Testing
 struct DescriptorStructureTests {
     static let allFiles: [FileDescriptor] = [.gateway, .health, .reflectionV1Alpha, .reflectionV1]
 
-    @Test("gateway.proto: file header, fourteen messages, one service")
+    @Test("gateway.proto: file header, nineteen messages, one service")
     func gatewayHeader() throws {
         let file = try DecodedFile(FileDescriptor.gateway.encoded())
         #expect(file.name == "gateway.proto")
@@ -16,7 +16,8 @@ struct DescriptorStructureTests {
         #expect(file.messages.compactMap(\.name) == [
             "EmbedRequest", "Embedding", "EmbedResponse", "SearchRequest", "ScoredPoint", "SearchResponse", "Point",
             "IngestRequest", "IngestResponse", "GetBatchRequest", "BatchStatus", "PatternStatusRequest",
-            "ModelStatus", "PatternStatus",
+            "ModelStatus", "PatternStatus", "ChatMessage", "GenerateRequest", "Usage", "GenerateResponse",
+            "GenerateChunk",
         ])
         #expect(file.services.map(\.name) == ["PatternService"])
     }
@@ -86,6 +87,7 @@ struct DescriptorStructureTests {
         let service = try #require(try DecodedFile(FileDescriptor.gateway.encoded()).services.first)
         #expect(service.methods.compactMap(\.name) == [
             "Embed", "SearchPattern", "Ingest", "IngestStream", "GetBatch", "WatchBatch", "GetPatternStatus",
+            "Generate", "GenerateStream",
         ])
         let ingest = try #require(service.method("IngestStream"))
         #expect(ingest.input == ".gateway.IngestRequest" && ingest.output == ".gateway.IngestResponse")
@@ -94,6 +96,29 @@ struct DescriptorStructureTests {
         #expect(watch.clientStreaming == nil && watch.serverStreaming == true)
         let embed = try #require(service.method("Embed"))
         #expect(embed.clientStreaming == nil && embed.serverStreaming == nil)
+        let generate = try #require(service.method("Generate"))
+        #expect(generate.input == ".gateway.GenerateRequest" && generate.output == ".gateway.GenerateResponse")
+        #expect(generate.clientStreaming == nil && generate.serverStreaming == nil)
+        let stream = try #require(service.method("GenerateStream"))
+        #expect(stream.input == ".gateway.GenerateRequest" && stream.output == ".gateway.GenerateChunk")
+        #expect(stream.clientStreaming == nil && stream.serverStreaming == true)
+    }
+
+    @Test("generation messages: a singular Usage (optional label, message type), outputs repeated in BatchStatus")
+    func generationMessages() throws {
+        let file = try DecodedFile(FileDescriptor.gateway.encoded())
+        let response = try #require(file.message("GenerateResponse"))
+        #expect(response.fields.count == 11)
+        let usage = try #require(response.field("usage"))
+        #expect(usage.number == 7 && usage.label == 1 && usage.type == 11 && usage.typeName == ".gateway.Usage")
+        let chunk = try #require(file.message("GenerateChunk"))
+        #expect(chunk.field("usage")?.number == 3 && chunk.field("finish_reason")?.jsonName == "finishReason")
+        let request = try #require(file.message("GenerateRequest"))
+        #expect(request.field("messages")?.label == 3 && request.field("messages")?.typeName == ".gateway.ChatMessage")
+        #expect(request.field("seed")?.type == 4 && request.field("temperature")?.type == 2)
+        #expect(request.field("stop")?.label == 3 && request.field("stop")?.type == 9)
+        let outputs = try #require(file.message("BatchStatus")?.field("outputs"))
+        #expect(outputs.number == 11 && outputs.label == 3 && outputs.typeName == ".gateway.GenerateResponse")
     }
 
     @Test("health.proto: nested ServingStatus enum with UNKNOWN=0 written explicitly")

@@ -21,8 +21,10 @@ struct GatewaySchemaTests {
         let fromFile = try SchemaBuilder.build(sdl: try String(contentsOf: Self.schemaFile, encoding: .utf8))
         let served = try SchemaBuilder.build(sdl: GatewaySchema.sdl)
         #expect(SchemaPrinter.print(served) == SchemaPrinter.print(fromFile))
-        #expect(served.queryType == "Query" && served.mutationType == "Mutation" && served.subscriptionType == nil)
-        for name in ["Model", "PatternStatus", "QueueStatus", "Batch", "EmbedResult", "SearchResult", "PointInput", "JSON"] {
+        #expect(served.queryType == "Query" && served.mutationType == "Mutation"
+                && served.subscriptionType == "Subscription")
+        for name in ["Model", "PatternStatus", "QueueStatus", "Batch", "EmbedResult", "SearchResult", "PointInput", "JSON",
+                     "GenerateResult", "Generation", "GenerationChunk", "Usage", "ChatMessageInput", "ChatMessage"] {
             #expect(served.type(named: name) != nil, "\(name)")
         }
     }

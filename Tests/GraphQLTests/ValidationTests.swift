@@ -51,8 +51,8 @@ struct ValidationTests {
         .init("schema { query: Query }\nquery Q { health { status } }", [
             .init("ExecutableDefinitionsRule", "The schema definition is not executable.", [(1, 1)]),
         ]),
-        .init("subscription S { health { status } }", [
-            .init("KnownOperationTypesRule", "The subscription operation is not supported by the schema.", [(1, 1)]),
+        .init("subscription S { patternStatus { hybrid { models } } health: patternStatus { bulkOnly { models } } }", [
+            .init("SingleFieldSubscriptionsRule", "Subscription 'S' must select only one top level field.", [(1, 54)]),
         ]),
         .init("query A { health { status } }\nquery A { models { name } }", [
             .init("UniqueOperationNamesRule", "There can be only one operation named 'A'.", [(1, 7), (2, 7)]),
@@ -252,8 +252,17 @@ struct ValidationTests {
         }
     }
 
+    /// The gateway's schema has all three root types now: the rule is shown on one without a subscription.
+    @Test func knownOperationTypesOnASchemaWithoutSubscriptions() throws {
+        let schema = try SchemaBuilder.build(sdl: "type Query { a: Int }")
+        let reported = try Validator.validateReportingRules(Parser.parse("subscription S { a }"), schema: schema, limits: .unlimited)
+        #expect(reported.map(\.rule) == ["KnownOperationTypesRule"])
+        #expect(reported.map(\.error.message) == ["The subscription operation is not supported by the schema."])
+        #expect(reported.first?.error.locations == [SourceLocation(line: 1, column: 1)])
+    }
+
     @Test func everyRuleHasAnInvalidDocument() {
-        let covered = Set(Self.invalidDocuments.flatMap { $0.errors.map(\.rule) })
+        let covered = Set(Self.invalidDocuments.flatMap { $0.errors.map(\.rule) } + ["KnownOperationTypesRule"])
         let specified = Set(Validator.rules.map { $0.name }).subtracting(["QueryDepthLimitRule", "AliasLimitRule", "QueryCostLimitRule", "SingleFieldSubscriptionsRule", "FragmentNestingRule"])
         #expect(specified.subtracting(covered).isEmpty, "\(specified.subtracting(covered))")
     }

@@ -45,7 +45,7 @@ indirect enum Canon: Equatable {
             o["batch_id"] = m.batchId; o["model"] = m.model; o["status"] = m.status
             o.int("items_count", m.itemsCount); o.int("completed_items", m.completedItems)
             o["embeddings"] = m.embeddings; o["error"] = m.error; o.int("attempts", m.attempts)
-            o["queued_at"] = m.queuedAt; o["completed_at"] = m.completedAt
+            o["queued_at"] = m.queuedAt; o["completed_at"] = m.completedAt; o["outputs"] = m.outputs
         case is PatternStatusRequest:
             break
         case let m as ModelStatus:
@@ -56,6 +56,25 @@ indirect enum Canon: Equatable {
             o.int("queue_depth", m.queueDepth); o["cache_hit_ratio"] = m.cacheHitRatio
         case let m as PatternStatus:
             o["models"] = m.models
+        case let m as GatewayProto.ChatMessage:
+            o["role"] = m.role; o["content"] = m.content
+        case let m as GenerateRequest:
+            o["model"] = m.model; o["prompt"] = m.prompt; o["messages"] = m.messages; o.int("max_tokens", m.maxTokens)
+            o["temperature"] = m.temperature; o["top_p"] = m.topP; o["stop"] = m.stop; o["urgent"] = m.urgent
+            o.int("priority", m.priority)
+            if m.seed != 0 { o.fields["seed"] = .string(String(m.seed)) }
+        case let m as Usage:
+            o.int("prompt_tokens", m.promptTokens); o.int("completion_tokens", m.completionTokens)
+            o.int("total_tokens", m.totalTokens)
+        case let m as GenerateResponse:
+            o["model"] = m.model; o["pattern"] = m.pattern; o["processing_mode"] = m.processingMode
+            o["status"] = m.status; o["text"] = m.text; o["finish_reason"] = m.finishReason
+            if let u = m.usage { o.fields["usage"] = Canon.of(u) }
+            o["batch_id"] = m.batchId; o["processing_time_ms"] = m.processingTimeMs; o["endpoint"] = m.endpoint
+            o["cached"] = m.cached
+        case let m as GenerateChunk:
+            o["text"] = m.text; o["finish_reason"] = m.finishReason
+            if let u = m.usage { o.fields["usage"] = Canon.of(u) }
         default:
             preconditionFailure("no canonical form for \(type(of: message))")
         }

@@ -32,6 +32,21 @@ struct MessageRoundTripTests {
             batchId: "b", model: "m", status: "failed", itemsCount: 10, completedItems: 4,
             embeddings: [Embedding(values: [0.1])], error: "upstream 503", attempts: 3,
             queuedAt: "2024-01-01T00:00:00Z", completedAt: "2024-01-01T00:00:01Z")),
+        Case(name: "BatchStatus of a generation job", message: BatchStatus(
+            batchId: "b", model: "mixtral", status: "completed", itemsCount: 1, completedItems: 1,
+            outputs: [GenerateResponse(model: "mixtral", status: "completed", text: "hi", finishReason: "stop",
+                                       usage: Usage(promptTokens: 3, completionTokens: 1, totalTokens: 4))])),
+        Case(name: "ChatMessage", message: GatewayProto.ChatMessage(role: "user", content: "ü")),
+        Case(name: "GenerateRequest", message: GenerateRequest(
+            model: "general", prompt: "p", messages: [GatewayProto.ChatMessage(role: "system", content: "be brief"),
+                                                      GatewayProto.ChatMessage()],
+            maxTokens: 4096, temperature: 0.7, topP: -0.0, stop: ["\n", ""], urgent: true, priority: -1, seed: .max)),
+        Case(name: "Usage", message: Usage(promptTokens: 1, completionTokens: .max, totalTokens: 0)),
+        Case(name: "GenerateResponse", message: GenerateResponse(
+            model: "m", pattern: "real_time", processingMode: "real_time", status: "completed", text: "t",
+            finishReason: "length", usage: Usage(), batchId: "b", processingTimeMs: 1.5, endpoint: "e", cached: true)),
+        Case(name: "GenerateResponse without usage", message: GenerateResponse(status: "queued", batchId: "b")),
+        Case(name: "GenerateChunk", message: GenerateChunk(text: "", finishReason: "stop", usage: Usage(totalTokens: 9))),
         Case(name: "PatternStatusRequest", message: PatternStatusRequest()),
         Case(name: "ModelStatus", message: ModelStatus(
             name: "m", pattern: "circuit_breaker", breakerState: "half_open", failureCount: 5, requests: .max,
@@ -65,6 +80,16 @@ struct MessageRoundTripTests {
             #expect(decoded.isEqual(to: message), "\(message)")
             #expect(decoded.encoded() == bytes)
         }
+    }
+
+    /// A singular message field has presence: an empty `usage` is written (tag, length 0), an
+    /// absent one is not; one occurring twice on the wire is merged field by field.
+    @Test func usageIsPresentEvenEmptyAndMergesWhenRepeated() throws {
+        #expect(GenerateChunk(usage: Usage()).encoded() == [0x1A, 0x00])
+        #expect(GenerateChunk().encoded() == [])
+        #expect(try GenerateChunk(decoding: [0x1A, 0x00]).usage == Usage())
+        let twice: [UInt8] = [0x3A, 0x04, 0x08, 0x01, 0x10, 0x02, 0x3A, 0x02, 0x10, 0x05]
+        #expect(try GenerateResponse(decoding: twice).usage == Usage(promptTokens: 1, completionTokens: 5))
     }
 
     /// Field-number order on the wire, as protoc writes it, whatever the declaration order.

@@ -19,6 +19,11 @@ enum MessageKind: String, CaseIterable, Sendable, CustomStringConvertible {
     case patternStatusRequest = "PatternStatusRequest"
     case modelStatus = "ModelStatus"
     case patternStatus = "PatternStatus"
+    case chatMessage = "ChatMessage"
+    case generateRequest = "GenerateRequest"
+    case usage = "Usage"
+    case generateResponse = "GenerateResponse"
+    case generateChunk = "GenerateChunk"
     case healthCheckRequest = "HealthCheckRequest"
     case healthCheckResponse = "HealthCheckResponse"
 
@@ -43,6 +48,11 @@ enum MessageKind: String, CaseIterable, Sendable, CustomStringConvertible {
         case .patternStatusRequest: PatternStatusRequest.self
         case .modelStatus: ModelStatus.self
         case .patternStatus: PatternStatus.self
+        case .chatMessage: GatewayProto.ChatMessage.self
+        case .generateRequest: GenerateRequest.self
+        case .usage: Usage.self
+        case .generateResponse: GenerateResponse.self
+        case .generateChunk: GenerateChunk.self
         case .healthCheckRequest: HealthCheckRequest.self
         case .healthCheckResponse: HealthCheckResponse.self
         }
@@ -68,6 +78,11 @@ enum MessageKind: String, CaseIterable, Sendable, CustomStringConvertible {
         case .patternStatusRequest: PatternStatusRequest()
         case .modelStatus: g.modelStatus()
         case .patternStatus: g.patternStatus()
+        case .chatMessage: g.chatMessage()
+        case .generateRequest: g.generateRequest()
+        case .usage: g.usage()
+        case .generateResponse: g.generateResponse()
+        case .generateChunk: g.generateChunk()
         case .healthCheckRequest: HealthCheckRequest(service: g.string())
         case .healthCheckResponse: HealthCheckResponse(status: .init(rawValue: g.int32()))
         }
@@ -194,7 +209,37 @@ extension SplitMix64 {
             batchId: coin() ? string() : "", model: coin() ? string() : "", status: coin() ? string() : "",
             itemsCount: coin() ? uint32() : 0, completedItems: coin() ? uint32() : 0,
             embeddings: (0..<count(3)).map { _ in embedding() }, error: coin() ? string() : "",
-            attempts: coin() ? uint32() : 0, queuedAt: coin() ? string() : "", completedAt: coin() ? string() : "")
+            attempts: coin() ? uint32() : 0, queuedAt: coin() ? string() : "", completedAt: coin() ? string() : "",
+            outputs: (0..<count(2)).map { _ in generateResponse() })
+    }
+
+    mutating func chatMessage() -> GatewayProto.ChatMessage {
+        ChatMessage(role: coin() ? string() : "", content: coin() ? string() : "")
+    }
+
+    mutating func generateRequest() -> GenerateRequest {
+        GenerateRequest(
+            model: coin() ? string() : "", prompt: coin() ? string() : "", messages: (0..<count(3)).map { _ in chatMessage() },
+            maxTokens: coin() ? uint32() : 0, temperature: coin() ? float() : 0, topP: coin() ? float() : 0,
+            stop: strings(), urgent: coin(), priority: coin() ? int32() : 0, seed: coin() ? uint64() : 0)
+    }
+
+    mutating func usage() -> Usage {
+        Usage(promptTokens: coin() ? uint32() : 0, completionTokens: coin() ? uint32() : 0, totalTokens: coin() ? uint32() : 0)
+    }
+
+    /// `usage` is absent half the time and, when present, sometimes all zeros (present but empty).
+    mutating func generateResponse() -> GenerateResponse {
+        GenerateResponse(
+            model: coin() ? string() : "", pattern: coin() ? string() : "", processingMode: coin() ? string() : "",
+            status: coin() ? string() : "", text: coin() ? string() : "", finishReason: coin() ? string() : "",
+            usage: coin() ? (coin() ? usage() : Usage()) : nil, batchId: coin() ? string() : "",
+            processingTimeMs: coin() ? double() : 0, endpoint: coin() ? string() : "", cached: coin())
+    }
+
+    mutating func generateChunk() -> GenerateChunk {
+        GenerateChunk(text: coin() ? string() : "", finishReason: coin() ? string() : "",
+                      usage: coin() ? (coin() ? usage() : Usage()) : nil)
     }
 
     mutating func modelStatus() -> ModelStatus {

@@ -75,7 +75,8 @@ def test_grpcurl_lists_the_methods(gw):
     r = grpcurl(gw.port, "list", "gateway.PatternService")
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == [f"gateway.PatternService.{m}" for m in (
-        "Embed", "GetBatch", "GetPatternStatus", "Ingest", "IngestStream", "SearchPattern", "WatchBatch")]
+        "Embed", "Generate", "GenerateStream", "GetBatch", "GetPatternStatus", "Ingest", "IngestStream", "SearchPattern",
+        "WatchBatch")]
 
 
 @pytest.mark.parametrize("symbol,expect", [

@@ -9,7 +9,7 @@ public struct Executor: Sendable {
     public let schema: GraphQLSchema
     /// The caller's resolvers and the introspection types' ones (which win for `__*` types).
     public let resolvers: ResolverMap
-    private let fieldInfo: FieldInfoTable
+    let fieldInfo: FieldInfoTable
     private let introspectionResults = IntrospectionResultCache()
 
     public init(schema: GraphQLSchema, resolvers: ResolverMap) {
@@ -68,20 +68,13 @@ public struct Executor: Sendable {
         -> SerializedExecutionResult
     {
         let operation = prepared.operation
-        var coercedVariables: [String: JSONValue] = [:]
-        if !operation.variableDefinitions.isEmpty {
-            let (values, variableErrors) = VariableCoercion(schema: schema).coerce(operation.variableDefinitions, variables)
-            guard variableErrors.isEmpty else { return SerializedExecutionResult(data: nil, errors: variableErrors) }
-            coercedVariables = values
+        let coercedVariables: [String: JSONValue]
+        switch coerceVariables(of: operation, variables) {
+        case .success(let values): coercedVariables = values
+        case .failure(let errors): return SerializedExecutionResult(data: nil, errors: errors.errors)
         }
         guard let rootType = schema.rootType(for: operation.operation) else {
-            return SerializedExecutionResult(
-                data: nil,
-                errors: [
-                    GraphQLError(
-                        "Schema is not configured to execute \(operation.operation.rawValue) operation.",
-                        locations: [operation.location])
-                ])
+            return SerializedExecutionResult(data: nil, errors: [Self.unsupported(operation)])
         }
         var cacheKey: String? = nil
         if prepared.isIntrospectionOnly {
@@ -89,23 +82,53 @@ public struct Executor: Sendable {
             if let data = introspectionResults.result(for: key) { return SerializedExecutionResult(data: data, errors: []) }
             cacheKey = key
         }
+        let result = await executeRoot(
+            prepared: prepared, rootType: rootType, rootValue: .json(.object(JSONObject())), variables: coercedVariables,
+            context: context)
+        if let cacheKey, let data = result.data, result.errors.isEmpty { introspectionResults.store(data, for: cacheKey) }
+        return result
+    }
+
+    /// The request errors of variable coercion, as one value for `Result`.
+    struct RequestErrors: Error {
+        var errors: [GraphQLError]
+    }
+
+    /// CoerceVariableValues (spec §6.4.1); an operation without variables skips the work.
+    func coerceVariables(of operation: OperationDefinition, _ variables: JSONObject?)
+        -> Result<[String: JSONValue], RequestErrors>
+    {
+        guard !operation.variableDefinitions.isEmpty else { return .success([:]) }
+        let (values, errors) = VariableCoercion(schema: schema).coerce(operation.variableDefinitions, variables)
+        return errors.isEmpty ? .success(values) : .failure(RequestErrors(errors: errors))
+    }
+
+    static func unsupported(_ operation: OperationDefinition) -> GraphQLError {
+        GraphQLError(
+            "Schema is not configured to execute \(operation.operation.rawValue) operation.", locations: [operation.location])
+    }
+
+    /// ExecuteSelectionSet (spec §6.3) of the operation's root selection set on `rootValue`: a
+    /// query's or mutation's whole execution, or one subscription event's (§6.2.3.2).
+    func executeRoot(
+        prepared: PreparedOperation, rootType: GraphQLNamedType, rootValue: ResolvedValue, variables: [String: JSONValue],
+        context: any Sendable
+    ) async -> SerializedExecutionResult {
         let context = ExecutionContext(
-            schema: schema, fieldInfo: fieldInfo, fragments: prepared.fragments, variables: coercedVariables,
+            schema: schema, fieldInfo: fieldInfo, fragments: prepared.fragments, variables: variables,
             userContext: context)
         let rootFields = prepared.rootFields(rootType: rootType, context: context)
         var out = JSONWriter(capacity: prepared.expectedSize)
         var path: [PathComponent] = []
         path.reserveCapacity(16)
         do {
-            try await context.executeFields(
-                rootFields, objectType: rootType, parent: .json(.object(JSONObject())), path: &path, out: &out)
+            try await context.executeFields(rootFields, objectType: rootType, parent: rootValue, path: &path, out: &out)
         } catch {
             // A non-null root field failed: the null reaches the root (spec §6.4.4).
             out.removeAll()
             out.null()
         }
         prepared.expectedSize = out.bytes.count
-        if let cacheKey, context.errors.isEmpty { introspectionResults.store(out.bytes, for: cacheKey) }
         return SerializedExecutionResult(data: out.bytes, errors: context.errors)
     }
 

@@ -43,9 +43,26 @@ public typealias ArgumentValues = [String: JSONValue]
 public typealias FieldResolver =
     @Sendable (_ parent: ResolvedValue, _ arguments: ArgumentValues, _ info: ResolveInfo) async throws -> ResolvedValue
 
+/// The events of a subscription's source stream (spec §6.2.3.1 ResolveFieldEventStream): each
+/// one becomes the root value of one execution of the subscription's selection set. Ending the
+/// stream ends the subscription; throwing ends it with that error (a `FieldError` keeps its
+/// message and code). A consumer that stops early drops the stream, which terminates it: a
+/// resolver stops its upstream work in `onTermination` or when its `unfolding` closure is released.
+public typealias SourceEventStream = AsyncThrowingStream<ResolvedValue, any Error>
+
+/// A subscription root field's "subscribe" resolver: makes the source stream from the root value
+/// and the field's arguments. Throwing (a `FieldError` for a message and code the client may act
+/// on) fails the subscription with one error before any event.
+public typealias SubscribeResolver =
+    @Sendable (_ root: ResolvedValue, _ arguments: ArgumentValues, _ info: ResolveInfo) async throws -> SourceEventStream
+
 /// Resolvers by type name, then field name. Fields without one use the default resolver.
 public struct ResolverMap: Sendable {
     public var resolvers: [String: [String: FieldResolver]]
+    /// The subscription root type's source stream resolvers, by type name, then field name. A
+    /// subscription field also has an ordinary resolver (or the default one) that maps each
+    /// event to the field's value, as graphql-js's `subscribe` and `resolve` pair.
+    public var subscribers: [String: [String: SubscribeResolver]] = [:]
 
     public init(_ resolvers: [String: [String: FieldResolver]] = [:]) {
         self.resolvers = resolvers
@@ -54,6 +71,12 @@ public struct ResolverMap: Sendable {
     public subscript(type: String, field: String) -> FieldResolver? {
         get { resolvers[type]?[field] }
         set { resolvers[type, default: [:]][field] = newValue }
+    }
+
+    /// The source stream resolver of a subscription field.
+    public subscript(subscribe type: String, field: String) -> SubscribeResolver? {
+        get { subscribers[type]?[field] }
+        set { subscribers[type, default: [:]][field] = newValue }
     }
 }
 

@@ -1,5 +1,6 @@
 import GatewayHTTP
 import HTTP1Codec
+import WebSocket
 
 /// HTTP/1.1 on one connection: parses requests, runs one handler at a time, answers in order.
 ///
@@ -11,7 +12,7 @@ import HTTP1Codec
 final class HTTP1Channel: ConnectionProtocolHandler, ResponseSink {
     // Strong: writers keep a channel alive after its connection closed; `Connection.close()`
     // drops its reference to the channel, which breaks the cycle.
-    private let connection: Connection
+    let connection: Connection
     private var parser: HTTP1RequestParser
     private var inbound: [UInt8] = []
     private var inboundStart = 0
@@ -101,6 +102,7 @@ final class HTTP1Channel: ConnectionProtocolHandler, ResponseSink {
             if h.expectsContinue { connection.send(HTTP1Channel.continueLine) }
         }
         let ex = HTTP1Exchange(id: id, version: h.version, method: h.method, keepAlive: h.keepAlive && !shuttingDown, body: body)
+        ex.carriesBody = h.body != .none && h.body != .length(0)
         current = ex
         let writer = TransportResponseWriter(sink: self, loop: loop, id: id)
         let handler = connection.server.handler
@@ -253,6 +255,10 @@ final class HTTP1Channel: ConnectionProtocolHandler, ResponseSink {
     }
 
     func handlerReturned(_ id: Int32) {
+        if let ex = current, ex.id == id, let ws = ex.upgradedTo {
+            ws.handlerReturned()
+            return
+        }
         guard let ex = exchange(id) else { return }
         if !ex.headSent {
             let requestID = RequestID.make()
@@ -264,6 +270,43 @@ final class HTTP1Channel: ConnectionProtocolHandler, ResponseSink {
             ex.keepAlive = false
             finish(id, trailers: nil)
         }
+    }
+
+    /// Answers `101 Switching Protocols` and hands the connection to `ws`, with whatever the
+    /// client sent after the request. False, with nothing sent, when this exchange cannot be
+    /// upgraded: already answered, a request body, HTTP/1.0, or the server shutting down.
+    func upgrade(_ id: Int32, to ws: WebSocketChannel, key: String, subprotocol: String?, headers: HTTPHeaders) -> Bool {
+        guard let ex = exchange(id), !ex.headSent, ex.requestComplete, !ex.carriesBody, ex.version == .http1_1,
+              !shuttingDown, !connection.closed
+        else { return false }
+        ex.headSent = true
+        ex.responseComplete = true
+        ex.upgradedTo = ws
+        var fields = HTTPHeaders()
+        fields.add("Upgrade", "websocket")
+        fields.add("Sec-WebSocket-Accept", WebSocketHandshake.acceptValue(forKey: key))
+        if let subprotocol { fields.add("Sec-WebSocket-Protocol", subprotocol) }
+        for field in headers {
+            let n = field.name
+            if n.equalsIgnoringASCIICase("upgrade") || n.equalsIgnoringASCIICase("sec-websocket-accept")
+                || n.equalsIgnoringASCIICase("sec-websocket-protocol") { continue }
+            fields.add(n, field.value)
+        }
+        var out: [UInt8] = []
+        // The encoder leaves Connection out of a 1xx head; the upgrade needs it.
+        HTTP1ResponseEncoder.writeHead(into: &out, status: 101, headers: prepare(fields), requestVersion: .http1_1,
+                                       keepAlive: true, contentLength: nil)
+        out.removeLast(2)
+        out.append(contentsOf: "Connection: Upgrade\r\n\r\n".utf8)
+        connection.send(out)
+        let leftover = inbound[inboundStart...]
+        inbound = []
+        inboundStart = 0
+        headStartedAt = nil
+        ws.handlerTask = ex.task
+        connection.switchProtocol(to: ws)
+        ws.start(with: leftover)
+        return true
     }
 
     private func responseComplete(_ ex: HTTP1Exchange) {
@@ -339,6 +382,10 @@ final class HTTP1Exchange {
     var responseComplete = false
     var chunked = false
     var bodyless = false
+    /// The request declared a body (Content-Length above 0, or chunked): it cannot be upgraded.
+    var carriesBody = false
+    /// The WebSocket this exchange became; the handler's return is passed on to it.
+    var upgradedTo: WebSocketChannel?
     /// A streamed answer to an HTTP/1.0 request, sent whole at `finish`.
     var heldHead: (Int, HTTPHeaders)?
     var heldBody: [UInt8]?

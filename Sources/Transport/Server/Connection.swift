@@ -6,7 +6,8 @@ import GatewayHTTP
 import Logging
 import TLS
 
-/// The protocol spoken on a connection once the sniff has decided: HTTP/1.1 or HTTP/2.
+/// The protocol spoken on a connection once the sniff has decided: HTTP/1.1 or HTTP/2 (and
+/// WebSocket after an HTTP/1.1 upgrade).
 protocol ConnectionProtocolHandler: AnyObject {
     /// Plaintext bytes from the peer.
     func receive(_ bytes: ArraySlice<UInt8>)
@@ -203,6 +204,13 @@ final class Connection: EventSource {
         handler = h
         if draining { h.beginGracefulShutdown() }
         h.receive(bytes)
+    }
+
+    /// Hands the connection to another protocol (HTTP/1.1 → WebSocket after a 101): from now
+    /// on `handler` gets the plaintext, the ticks and the close.
+    func switchProtocol(to next: ConnectionProtocolHandler) {
+        guard !closed else { return }
+        handler = next
     }
 
     /// Stops reading the socket (back-pressure); `resumeReading` starts again.

@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     /// Bytes queued for a slow reader before the connection stops reading more requests and
     /// streamed writes wait.
     public var writeHighWaterMark: Int = 1 << 20
+    /// Connections upgraded to WebSocket (HTTP/1.1 only).
+    public var webSocket = WebSocketSettings()
 
     public init() {}
 

@@ -1,7 +1,7 @@
 import GatewayHTTP
 
 /// The protocol side of one exchange, as the response writer drives it. Loop-confined.
-protocol ResponseSink: AnyObject {
+protocol ResponseSink: AnyObject, SendableMetatype {
     func respond(_ id: Int32, status: Int, headers: HTTPHeaders, body: [UInt8], trailers: HTTPHeaders?)
     func writeHead(_ id: Int32, status: Int, headers: HTTPHeaders)
     func write(_ id: Int32, _ bytes: [UInt8], _ done: CheckedContinuation<Void, any Error>)
@@ -15,20 +15,23 @@ protocol ResponseSink: AnyObject {
 /// The `ResponseWriter` handed to handlers: hops to the connection's loop (or runs inline when
 /// the handler is already on it, the usual case) and forwards to the HTTP/1.1 or HTTP/2 side.
 ///
+/// Generic over the sink so that only the HTTP/1.1 writer can offer a WebSocket upgrade
+/// (`TransportResponseWriter+WebSocket.swift`); HTTP/2's does not conform.
+///
 /// Runs on: any task; each call hops to the connection's event loop (inline when already there).
-final class TransportResponseWriter: ResponseWriter, @unchecked Sendable {
+final class TransportResponseWriter<Sink: ResponseSink>: ResponseWriter, @unchecked Sendable {
     // Touched only on `loop`; the class is Sendable because every access goes through `onLoop`.
-    private let sink: ResponseSink
-    private let loop: EventLoop
-    private let id: Int32
+    let sink: Sink
+    let loop: EventLoop
+    let id: Int32
 
-    init(sink: ResponseSink, loop: EventLoop, id: Int32) {
+    init(sink: Sink, loop: EventLoop, id: Int32) {
         self.sink = sink
         self.loop = loop
         self.id = id
     }
 
-    private func onLoop(_ body: @escaping @Sendable (ResponseSink, Int32) -> Void) {
+    func onLoop(_ body: @escaping @Sendable (Sink, Int32) -> Void) {
         if loop.inEventLoop {
             body(sink, id)
         } else {

@@ -25,6 +25,7 @@ TYPES = [
     "EmbedRequest", "Embedding", "EmbedResponse", "SearchRequest", "ScoredPoint", "SearchResponse",
     "Point", "IngestRequest", "IngestResponse", "GetBatchRequest", "BatchStatus",
     "PatternStatusRequest", "ModelStatus", "PatternStatus",
+    "ChatMessage", "GenerateRequest", "Usage", "GenerateResponse", "GenerateChunk",
 ]
 
 
@@ -165,6 +166,8 @@ class Gen:
                 self.floats(m.embeddings.add().values)
             m.error = self.maybe(self.string(), ""); m.attempts = self.maybe(self.uint32(), 0)
             m.queued_at = self.maybe(self.string(), ""); m.completed_at = self.maybe(self.string(), "")
+            for _ in range(self.count(2)):
+                self.fill(pb, "GenerateResponse", m.outputs.add())
         elif name == "PatternStatusRequest":
             pass
         elif name == "ModelStatus":
@@ -176,6 +179,32 @@ class Gen:
         elif name == "PatternStatus":
             for _ in range(self.count(3)):
                 self.fill(pb, "ModelStatus", m.models.add())
+        elif name == "ChatMessage":
+            m.role = self.maybe(self.string(), ""); m.content = self.maybe(self.string(), "")
+        elif name == "GenerateRequest":
+            m.model = self.maybe(self.string(), ""); m.prompt = self.maybe(self.string(), "")
+            for _ in range(self.count(3)):
+                self.fill(pb, "ChatMessage", m.messages.add())
+            m.max_tokens = self.maybe(self.uint32(), 0); m.temperature = self.maybe(self.float32(), 0.0)
+            m.top_p = self.maybe(self.float32(), 0.0); self.strings(m.stop); m.urgent = self.maybe(True, False)
+            m.priority = self.maybe(self.int32(), 0); m.seed = self.maybe(self.uint64(), 0)
+        elif name == "Usage":
+            m.prompt_tokens = self.maybe(self.uint32(), 0); m.completion_tokens = self.maybe(self.uint32(), 0)
+            m.total_tokens = self.maybe(self.uint32(), 0)
+        elif name in ("GenerateResponse", "GenerateChunk"):
+            if name == "GenerateResponse":
+                m.model = self.maybe(self.string(), ""); m.pattern = self.maybe(self.string(), "")
+                m.processing_mode = self.maybe(self.string(), ""); m.status = self.maybe(self.string(), "")
+            m.text = self.maybe(self.string(), ""); m.finish_reason = self.maybe(self.string(), "")
+            # usage: absent, present and empty, or filled (a singular message field has presence)
+            kind = self.r.randrange(3)
+            if kind == 1:
+                m.usage.SetInParent()
+            elif kind == 2:
+                self.fill(pb, "Usage", m.usage)
+            if name == "GenerateResponse":
+                m.batch_id = self.maybe(self.string(), ""); m.processing_time_ms = self.maybe(self.double(), 0.0)
+                m.endpoint = self.maybe(self.string(), ""); m.cached = self.maybe(True, False)
         else:
             raise ValueError(name)
 

@@ -74,6 +74,12 @@ private let decoders: [@Sendable ([UInt8]) -> Void] = [
     { roundTrip(PatternStatus.self, $0) },
     { roundTrip(HealthCheckRequest.self, $0) },
     { roundTrip(HealthCheckResponse.self, $0) },
+    // Generation (spec §7), appended so the selector bytes of the older seeds keep their message.
+    { roundTrip(ChatMessage.self, $0) },
+    { roundTrip(GenerateRequest.self, $0) },
+    { roundTrip(Usage.self, $0) },
+    { roundTrip(GenerateResponse.self, $0) },
+    { roundTrip(GenerateChunk.self, $0) },
 ]
 
 @_cdecl("LLVMFuzzerTestOneInput")
