@@ -11,7 +11,7 @@ extension GatewayResolvers {
         let state = state(info)
         try requireRole(core, .write, state, "mutation generate")
         let call = try generateCall(args, context: state.call, stream: false)
-        switch try await coreCall({ () async throws(GatewayError) in try await core.generate(call) }) {
+        switch try await generationCall({ () async throws(GatewayError) in try await core.generate(call) }) {
         case .completed(let c):
             state.addUpstream(milliseconds: c.upstreamMs)
             return .json(CoreValues.generation(c))
@@ -40,7 +40,7 @@ extension GatewayResolvers {
                 "\(model.name) is bulk_only: it does not answer now, so it cannot stream; queue it with the generate "
                     + "mutation and follow the job with the batch subscription", argument: "model")
         }
-        guard case .streaming(let stream) = try await coreCall({ () async throws(GatewayError) in try await core.generate(call) })
+        guard case .streaming(let stream) = try await generationCall({ () async throws(GatewayError) in try await core.generate(call) })
         else {
             throw FieldError("the core answered a stream call with a whole answer", code: "internal")
         }
@@ -51,6 +51,25 @@ extension GatewayResolvers {
                 throw fieldError(error)
             }
         })
+    }
+
+    /// A core generation call whose refusals name the GraphQL arguments: the core checks the
+    /// values and names REST's body fields (`max_tokens`, `top_p`), which a GraphQL caller never wrote.
+    static func generationCall<T>(_ body: () async throws(GatewayError) -> T) async throws(FieldError) -> T {
+        do {
+            return try await body()
+        } catch {
+            throw fieldError(namingArguments(error))
+        }
+    }
+
+    static func namingArguments(_ error: GatewayError) -> GatewayError {
+        var e = error
+        for (field, argument) in [("max_tokens", "maxTokens"), ("top_p", "topP")] {
+            e.message = e.message.replacing(field, with: argument)
+            e.details = e.details.map { ($0.0, $0.1.replacing(field, with: argument)) }
+        }
+        return e
     }
 
     /// The arguments as a core call; the core checks the values (and names the field).

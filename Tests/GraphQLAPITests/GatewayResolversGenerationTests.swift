@@ -81,6 +81,12 @@ struct GatewayResolversGenerationTests {
             #expect(r["errors"]?[0]?["extensions"]?["code"] == .string(code), "\(args)")
             #expect(r["errors"]?[0]?["path"] == ["generate"])
         }
+        // The core's message and details name the argument the caller wrote, not REST's field.
+        let over = try JSON.parse(Array(try await Self.post(
+            server, #"mutation { generate(model: "phi3", prompt: "a", maxTokens: 100000000) { __typename } }"#).body.utf8))
+        let message = over["errors"]?[0]?["message"]?.stringValue ?? ""
+        #expect(message.contains("maxTokens") && !message.contains("max_tokens"), "\(message)")
+        #expect(over["errors"]?[0]?["extensions"]?["details"]?["field"] == "maxTokens")
         let unknown = try JSON.parse(Array(try await Self.post(
             server, #"mutation { generate(model: "nope", prompt: "a") { __typename } }"#).body.utf8))
         #expect(unknown["errors"]?[0]?["extensions"]?["code"] == "not_found")
