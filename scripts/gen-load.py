@@ -11,6 +11,19 @@ costs little per event. Two event formats:
            `data: [DONE]`
   openai   the same format and body as direct, for any OpenAI-compatible server (the gateway's /v1, LiteLLM's
            proxy): --path (default /v1/chat/completions) and --auth (a Bearer token) say where and as whom
+  graphql-sse  `subscription { generate(...) }` on POST /graphql with `Accept: text/event-stream` (graphql-sse,
+           distinct connections mode, keep-alive): `event: next` per chunk, then `event: complete`
+  graphql-ws   the same subscription over GraphQL over WebSocket (graphql-transport-ws) on GET /graphql: a
+           raw-socket WebSocket client (handshake, masked client frames, ping answered); each socket is set up
+           (101, connection_init → connection_ack) before anything is measured, then carries subscriptions one
+           after another (ttft) or --per-conn of them at once (streams; default 1 per socket)
+  grpc     gateway.PatternService/GenerateStream over h2c: a raw-socket HTTP/2 client (preface, SETTINGS,
+           HPACK literals without Huffman for the request, windows opened wide, PING answered), protobuf
+           encoded and decoded by hand; streams one after another per connection (ttft) or --per-conn at once
+           (streams). The response headers are not HPACK-decoded: a call is good when it ends (END_STREAM)
+           after a chunk with finish_reason and usage, and was not reset.
+--kind chat|completion: a chat (messages; /chat, /v1/chat/completions) or a completion (prompt; /generate,
+/v1/completions; the direct answer's content is `choices[0].text`). GraphQL and gRPC send `prompt` or `messages`.
 
 Modes (each prints one JSON object on stdout):
   ttft      --concurrency C clients, each on its own keep-alive connection, send streamed chats one after
@@ -31,6 +44,10 @@ import argparse
 import asyncio
 import json
 import os
+import re
+import struct
+import base64
+import hashlib
 import socket
 import sys
 import time
@@ -40,8 +57,33 @@ NOW = time.perf_counter_ns
 PROMPT = "Summarise the relay benchmark in a few words."
 
 
-def chat_body(target, model, max_tokens, seed):
-    body = {"messages": [{"role": "user", "content": PROMPT}], "max_tokens": max_tokens, "stream": True}
+GQL_FIELDS = "text finishReason usage { promptTokens completionTokens totalTokens }"
+
+
+def gql_subscription(kind):
+    if kind == "chat":
+        return ("subscription($m: [ChatMessageInput!], $n: Int, $seed: Int, $model: String!) { "
+                "generate(model: $model, messages: $m, maxTokens: $n, seed: $seed) { %s } }" % GQL_FIELDS)
+    return ("subscription($p: String, $n: Int, $seed: Int, $model: String!) { "
+            "generate(model: $model, prompt: $p, maxTokens: $n, seed: $seed) { %s } }" % GQL_FIELDS)
+
+
+def gql_payload(kind, model, max_tokens, seed):
+    v = {"model": model, "n": max_tokens}
+    if kind == "chat":
+        v["m"] = [{"role": "user", "content": PROMPT}]
+    else:
+        v["p"] = PROMPT
+    if seed is not None:
+        v["seed"] = seed
+    return {"query": gql_subscription(kind), "variables": v}
+
+
+def chat_body(target, model, max_tokens, seed, kind="chat"):
+    if kind == "chat":
+        body = {"messages": [{"role": "user", "content": PROMPT}], "max_tokens": max_tokens, "stream": True}
+    else:
+        body = {"prompt": PROMPT, "max_tokens": max_tokens, "stream": True}
     if seed is not None:
         body["seed"] = seed
     if target != "gateway":
@@ -51,10 +93,17 @@ def chat_body(target, model, max_tokens, seed):
     return json.dumps(body, separators=(",", ":")).encode()
 
 
-def request_bytes(target, port, model, max_tokens, seed, path=None, auth=None):
-    if path is None:
-        path = f"/api/v1/external/{model}/chat" if target == "gateway" else "/v1/chat/completions"
-    body = chat_body(target, model, max_tokens, seed)
+def request_bytes(target, port, model, max_tokens, seed, path=None, auth=None, kind="chat"):
+    if target == "graphql-sse":
+        path = path or "/graphql"
+        body = json.dumps(gql_payload(kind, model, max_tokens, seed), separators=(",", ":")).encode()
+    else:
+        if path is None:
+            if target == "gateway":
+                path = f"/api/v1/external/{model}/{'chat' if kind == 'chat' else 'generate'}"
+            else:
+                path = "/v1/chat/completions" if kind == "chat" else "/v1/completions"
+        body = chat_body(target, model, max_tokens, seed, kind)
     auth_line = f"Authorization: Bearer {auth}\r\n" if auth else ""
     head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
             f"Accept: text/event-stream\r\n{auth_line}Content-Length: {len(body)}\r\n\r\n").encode()
@@ -64,7 +113,7 @@ def request_bytes(target, port, model, max_tokens, seed, path=None, auth=None):
 class Exchange:
     """One streamed answer as it arrives: status, head, de-chunked body, SSE lines."""
     __slots__ = ("target", "t_sent", "t_first", "t_end", "status", "error", "finished", "tokens", "deltas",
-                 "head_done", "chunked", "remaining", "raw", "lines", "event", "ended")
+                 "head_done", "chunked", "remaining", "raw", "lines", "event", "ended", "usage_seen", "sid")
 
     def __init__(self, target):
         self.target = target
@@ -83,6 +132,8 @@ class Exchange:
         self.lines = bytearray()
         self.event = b""
         self.ended = False      # the HTTP message is over (last chunk / content-length)
+        self.usage_seen = False  # graphql / grpc: a chunk carried the usage
+        self.sid = None          # graphql-ws: the subscription id; grpc: the stream id
 
     def feed(self, data, t):
         """Takes bytes read at time t; returns True once the HTTP message is over."""
@@ -164,6 +215,13 @@ class Exchange:
         del body[:start]
 
     def _data(self, data, t):
+        if self.target == "graphql-sse":
+            ev = self.event
+            if ev == b"next":
+                gql_next(self, data, t)
+            elif ev == b"complete":
+                self.finished = True
+            return
         if self.target == "gateway":
             ev = self.event
             if ev == b"delta":
@@ -193,14 +251,14 @@ class Exchange:
                 self.error = "error chunk"
                 return
             for c in obj.get("choices") or ():
-                if (c.get("delta") or {}).get("content"):
+                if (c.get("delta") or {}).get("content") or c.get("text"):
                     self.deltas += 1
                     if not self.t_first:
                         self.t_first = t
             usage = obj.get("usage")
             if usage:
                 self.tokens = usage.get("completion_tokens", 0)
-        elif b'"content":"' in data:
+        elif b'"content":"' in data or b'"text":"' in data:
             self.deltas += 1
 
     def outcome(self):
@@ -210,14 +268,39 @@ class Exchange:
         if not self.ended:
             return "connection closed mid-answer"
         if not self.finished:
-            return "no done" if self.target == "gateway" else "no [DONE]"
+            return {"gateway": "no done", "graphql-sse": "no complete", "graphql-ws": "no complete",
+                    "grpc": "no END_STREAM"}.get(self.target, "no [DONE]")
+        if self.target in ("graphql-sse", "graphql-ws", "grpc") and not self.usage_seen:
+            return "ended without a usage chunk"
         if not self.t_first:
             return "no content token"
         return None
 
 
+COMPLETION_TOKENS = re.compile(rb'"completionTokens":(\d+)')
+
+
+def gql_next(ex, data, t):
+    """One GraphQL execution result of the generate subscription (compact JSON, as the gateway writes it),
+    read without parsing: content, usage, errors."""
+    if b'"errors":' in data:
+        ex.error = "errors: " + data[:200].decode("utf-8", "replace")
+        return
+    if b'"text":"' in data and b'"text":""' not in data:
+        ex.deltas += 1
+        if not ex.t_first:
+            ex.t_first = t
+    if b'"usage":{' in data:
+        m = COMPLETION_TOKENS.search(data)
+        if m:
+            ex.tokens = int(m.group(1))
+            ex.usage_seen = True
+
+
 class Client(asyncio.Protocol):
     """One keep-alive connection sending requests one after another."""
+    ready = None                      # WSClient / H2Client: resolved once the connection is set up
+    on_first = None                   # (exchange) -> None, called when an exchange has its first content token
 
     def __init__(self, target, request, on_done):
         self.target = target
@@ -243,7 +326,11 @@ class Client(asyncio.Protocol):
         ex = self.ex
         if ex is None:
             return
-        if ex.feed(data, t):
+        had = ex.t_first
+        ended = ex.feed(data, t)
+        if not had and ex.t_first and self.on_first:
+            self.on_first(ex)
+        if ended:
             ex.t_end = t
             self.ex = None
             if ex.raw:                      # bytes past the message: nothing else was asked
@@ -263,6 +350,410 @@ class Client(asyncio.Protocol):
             self.closed.set_result(None)
 
 
+class Multiplexed(asyncio.Protocol):
+    """A connection carrying several exchanges at once (graphql-ws subscriptions, gRPC streams); each
+    send() starts one more. on_done(conn, ex) -> True starts the next one on the same connection."""
+    on_first = None
+
+    def __init__(self, target, request, on_done):
+        self.target = target
+        self.request = request        # graphql-ws: the subscribe payload (a dict); grpc: the request message
+        self.on_done = on_done
+        self.transport = None
+        self.open = {}                # id -> Exchange
+        self.buf = bytearray()
+        self.dead = None              # why the connection can take no more exchanges
+        loop = asyncio.get_running_loop()
+        self.ready = loop.create_future()
+        self.closed = loop.create_future()
+
+    def connection_made(self, transport):
+        self.transport = transport
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.setup()
+
+    def fail_setup(self, why):
+        self.dead = why
+        if not self.ready.done():
+            self.ready.set_exception(OSError(0, why))
+        self.transport.close()
+
+    def first(self, ex, t):
+        if not ex.t_first:
+            ex.t_first = t
+            if self.on_first:
+                self.on_first(ex)
+
+    def end(self, key, t):
+        ex = self.open.pop(key, None)
+        if ex is None:
+            return
+        ex.ended = True
+        ex.t_end = t
+        if self.on_done(self, ex) and not self.dead and not self.transport.is_closing():
+            self.send()
+        elif not self.open:
+            self.transport.close()
+
+    def connection_lost(self, exc):
+        if not self.ready.done():
+            self.ready.set_exception(OSError(0, self.dead or "connection closed during setup"))
+        self.dead = self.dead or "connection closed"
+        for key in list(self.open):
+            ex = self.open[key]
+            ex.error = ex.error or f"{self.dead} mid-answer"
+            ex.ended = True
+            self.open.pop(key)
+            self.on_done(self, ex)
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+
+class WSClient(Multiplexed):
+    """graphql-transport-ws on a raw socket: GET /graphql upgrade, connection_init → connection_ack, then a
+    `subscribe` per send(), `next` … `complete` back. Client frames are masked (a random key per frame)."""
+
+    def setup(self):
+        self.key = base64.b64encode(os.urandom(16)).decode()
+        self.upgraded = False
+        self.next_id = 0
+        self.frag = bytearray()
+        self.transport.write((
+            f"GET /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            f"Sec-WebSocket-Key: {self.key}\r\nSec-WebSocket-Version: 13\r\n"
+            f"Sec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n").encode())
+
+    def frame(self, opcode, payload):
+        n = len(payload)
+        head = bytes([0x80 | opcode])
+        if n < 126:
+            head += bytes([0x80 | n])
+        elif n < 65536:
+            head += bytes([0x80 | 126]) + n.to_bytes(2, "big")
+        else:
+            head += bytes([0x80 | 127]) + n.to_bytes(8, "big")
+        mask = os.urandom(4)
+        if n:
+            key = (mask * (n // 4 + 1))[:n]
+            payload = (int.from_bytes(payload, "big") ^ int.from_bytes(key, "big")).to_bytes(n, "big")
+        return head + mask + payload
+
+    def send_json(self, obj):
+        self.transport.write(self.frame(1, json.dumps(obj, separators=(",", ":")).encode()))
+
+    def send(self):
+        self.next_id += 1
+        sid = str(self.next_id)
+        ex = Exchange(self.target)
+        ex.sid = sid
+        ex.head_done = True
+        self.open[sid] = ex
+        msg = self.frame(1, json.dumps({"id": sid, "type": "subscribe", "payload": self.request},
+                                       separators=(",", ":")).encode())
+        ex.t_sent = NOW()
+        self.transport.write(msg)
+
+    def data_received(self, data):
+        t = NOW()
+        buf = self.buf
+        buf += data
+        if not self.upgraded:
+            end = buf.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            head = bytes(buf[:end]).decode("latin-1").split("\r\n")
+            del buf[:end + 4]
+            want = base64.b64encode(hashlib.sha1((self.key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode())
+                                    .digest()).decode()
+            hdrs = {k.strip().lower(): v.strip() for k, _, v in (h.partition(":") for h in head[1:])}
+            if not head[0].startswith("HTTP/1.1 101") or hdrs.get("sec-websocket-accept") != want \
+                    or hdrs.get("sec-websocket-protocol") != "graphql-transport-ws":
+                return self.fail_setup("upgrade refused: " + head[0])
+            self.upgraded = True
+            self.send_json({"type": "connection_init"})
+        while len(buf) >= 2:
+            b0, b1 = buf[0], buf[1]
+            n = b1 & 0x7F
+            off = 2
+            if n == 126:
+                if len(buf) < 4:
+                    return
+                n = int.from_bytes(buf[2:4], "big")
+                off = 4
+            elif n == 127:
+                if len(buf) < 10:
+                    return
+                n = int.from_bytes(buf[2:10], "big")
+                off = 10
+            if b1 & 0x80:
+                return self.fail_setup("a masked server frame")
+            if len(buf) < off + n:
+                return
+            payload = bytes(buf[off:off + n])
+            del buf[:off + n]
+            op = b0 & 0x0F
+            if op in (0, 1):
+                self.frag += payload
+                if b0 & 0x80:
+                    msg, self.frag = bytes(self.frag), bytearray()
+                    self.message(msg, t)
+            elif op == 9:
+                self.transport.write(self.frame(10, payload))
+            elif op == 8:
+                code = int.from_bytes(payload[:2], "big") if len(payload) >= 2 else 0
+                self.dead = f"closed by the server ({code} {payload[2:].decode('utf-8', 'replace')})"
+                self.transport.close()
+                return
+
+    def message(self, m, t):
+        if m.startswith(b'{"id":"'):
+            q = m.find(b'"', 7)
+            sid = m[7:q].decode()
+            ex = self.open.get(sid)
+            if ex is None:
+                return
+            if m.startswith(b'"type":"next"', q + 2):
+                had = ex.t_first
+                gql_next(ex, m, t)
+                if not had and ex.t_first and self.on_first:
+                    self.on_first(ex)
+            elif m.startswith(b'"type":"complete"', q + 2):
+                ex.finished = True
+                self.end(sid, t)
+            else:
+                ex.error = "message: " + m[:200].decode("utf-8", "replace")
+                self.end(sid, t)
+            return
+        if m == b'{"type":"connection_ack"}' or m.startswith(b'{"type":"connection_ack"'):
+            if not self.ready.done():
+                self.ready.set_result(None)
+        elif m.startswith(b'{"type":"ping"'):
+            self.send_json({"type": "pong"})
+
+
+def pb_varint(v):
+    out = bytearray()
+    while True:
+        b = v & 0x7F
+        v >>= 7
+        if v:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def pb_field(num, wire, value):
+    if wire == 0:
+        return pb_varint(num << 3) + pb_varint(value)
+    return pb_varint(num << 3 | 2) + pb_varint(len(value)) + value
+
+
+def grpc_request(kind, model, max_tokens, seed):
+    """gateway.GenerateRequest, encoded by hand: model=1, prompt=2, messages=3 {role=1, content=2},
+    max_tokens=4, seed=10; framed for gRPC (uncompressed flag, 4-byte length)."""
+    m = pb_field(1, 2, model.encode())
+    if kind == "chat":
+        m += pb_field(3, 2, pb_field(1, 2, b"user") + pb_field(2, 2, PROMPT.encode()))
+    else:
+        m += pb_field(2, 2, PROMPT.encode())
+    m += pb_field(4, 0, max_tokens)
+    if seed is not None:
+        m += pb_field(10, 0, seed)
+    return b"\x00" + len(m).to_bytes(4, "big") + m
+
+
+def pb_chunk(msg):
+    """gateway.GenerateChunk -> (text bytes, finish_reason bytes, completion_tokens or None)."""
+    i, n = 0, len(msg)
+    text = reason = b""
+    tokens = None
+    while i < n:
+        key = 0
+        shift = 0
+        while True:
+            b = msg[i]
+            i += 1
+            key |= (b & 0x7F) << shift
+            shift += 7
+            if b < 0x80:
+                break
+        num, wire = key >> 3, key & 7
+        if wire == 0:
+            while msg[i] & 0x80:
+                i += 1
+            i += 1
+            continue
+        if wire != 2:
+            raise ValueError("unexpected wire type")
+        ln = 0
+        shift = 0
+        while True:
+            b = msg[i]
+            i += 1
+            ln |= (b & 0x7F) << shift
+            shift += 7
+            if b < 0x80:
+                break
+        v = msg[i:i + ln]
+        i += ln
+        if num == 1:
+            text = v
+        elif num == 2:
+            reason = v
+        elif num == 3:
+            tokens = 0
+            j = 0
+            while j < len(v):                  # Usage: varints 1, 2, 3
+                k = v[j]
+                j += 1
+                val = 0
+                shift = 0
+                while True:
+                    b = v[j]
+                    j += 1
+                    val |= (b & 0x7F) << shift
+                    shift += 7
+                    if b < 0x80:
+                        break
+                if k >> 3 == 2:
+                    tokens = val
+    return text, reason, tokens
+
+
+def hpack_str(s):
+    b = s.encode()
+    assert len(b) < 127
+    return bytes([len(b)]) + b
+
+
+class H2Client(Multiplexed):
+    """gRPC GenerateStream on a raw h2c connection. The request's header block is HPACK literals without
+    indexing or Huffman (static-table names where there are any); windows: 2^31-1 per stream, the
+    connection's topped up as DATA arrives."""
+    WINDOW_MAX = (1 << 31) - 1
+
+    def setup(self):
+        self.next_sid = 1
+        self.consumed = 0
+        port = self.transport.get_extra_info("peername")[1]
+        self.block = (b"\x83\x86"                                          # :method POST, :scheme http
+                      + b"\x04" + hpack_str("/gateway.PatternService/GenerateStream")   # :path
+                      + b"\x01" + hpack_str(f"127.0.0.1:{port}")           # :authority
+                      + b"\x0f\x10" + hpack_str("application/grpc")        # content-type (static 31)
+                      + b"\x00" + hpack_str("te") + hpack_str("trailers"))
+        settings = struct.pack(">HI", 2, 0) + struct.pack(">HI", 4, self.WINDOW_MAX)   # ENABLE_PUSH 0, INITIAL_WINDOW_SIZE
+        self.transport.write(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+                             + self.frame(4, 0, 0, settings)
+                             + self.frame(8, 0, 0, struct.pack(">I", self.WINDOW_MAX - 65535)))
+
+    @staticmethod
+    def frame(ftype, flags, sid, payload):
+        return len(payload).to_bytes(3, "big") + bytes([ftype, flags]) + sid.to_bytes(4, "big") + payload
+
+    def send(self):
+        sid = self.next_sid
+        self.next_sid += 2
+        ex = Exchange(self.target)
+        ex.sid = sid
+        ex.head_done = True
+        ex.raw = bytearray()                       # gRPC message bytes not yet decoded
+        self.open[sid] = ex
+        out = self.frame(1, 0x4, sid, self.block) + self.frame(0, 0x1, sid, self.request)
+        ex.t_sent = NOW()
+        self.transport.write(out)
+
+    def data_received(self, data):
+        t = NOW()
+        buf = self.buf
+        buf += data
+        while len(buf) >= 9:
+            n = int.from_bytes(buf[0:3], "big")
+            if len(buf) < 9 + n:
+                return
+            ftype, flags = buf[3], buf[4]
+            sid = int.from_bytes(buf[5:9], "big") & 0x7FFFFFFF
+            payload = bytes(buf[9:9 + n])
+            del buf[:9 + n]
+            if ftype == 0:                                         # DATA
+                self.consumed += n
+                if self.consumed >= 1 << 24:
+                    self.transport.write(self.frame(8, 0, 0, struct.pack(">I", self.consumed)))
+                    self.consumed = 0
+                ex = self.open.get(sid)
+                if ex is None:
+                    continue
+                if flags & 0x8:
+                    payload = payload[1:len(payload) - payload[0]]
+                raw = ex.raw
+                raw += payload
+                while len(raw) >= 5:
+                    ln = int.from_bytes(raw[1:5], "big")
+                    if len(raw) < 5 + ln:
+                        break
+                    msg = bytes(raw[5:5 + ln])
+                    del raw[:5 + ln]
+                    try:
+                        text, reason, tokens = pb_chunk(msg)
+                    except (ValueError, IndexError):
+                        ex.error = "bad GenerateChunk"
+                        continue
+                    if text:
+                        ex.deltas += 1
+                        self.first(ex, t)
+                    if tokens is not None:
+                        ex.tokens = tokens
+                        ex.usage_seen = bool(reason)
+                if flags & 0x1:
+                    ex.finished = True
+                    self.end(sid, t)
+            elif ftype == 1:                                       # HEADERS (response head or trailers)
+                ex = self.open.get(sid)
+                if ex is not None and flags & 0x1:
+                    ex.finished = True
+                    if not ex.deltas and not ex.usage_seen:
+                        ex.error = "trailers only (an error status)"
+                    self.end(sid, t)
+            elif ftype == 3:                                       # RST_STREAM
+                ex = self.open.get(sid)
+                if ex is not None:
+                    ex.error = f"RST_STREAM {int.from_bytes(payload[:4], 'big')}"
+                    self.end(sid, t)
+            elif ftype == 4:                                       # SETTINGS
+                if not flags & 0x1:
+                    self.transport.write(self.frame(4, 0x1, 0, b""))
+                    if not self.ready.done():
+                        self.ready.set_result(None)
+            elif ftype == 6:                                       # PING
+                if not flags & 0x1:
+                    self.transport.write(self.frame(6, 0x1, 0, payload))
+            elif ftype == 7:                                       # GOAWAY
+                last = int.from_bytes(payload[0:4], "big") & 0x7FFFFFFF
+                self.dead = f"GOAWAY {int.from_bytes(payload[4:8], 'big')}"
+                for s in [s for s in self.open if s > last]:
+                    self.open[s].error = self.dead
+                    self.end(s, t)
+
+
+def client_factory(a, on_done, on_first=None):
+    """A protocol factory for --target: Client (HTTP/1.1), WSClient or H2Client."""
+    if a.target == "graphql-ws":
+        cls, req = WSClient, gql_payload(a.kind, a.model, a.max_tokens, a.seed)
+    elif a.target == "grpc":
+        cls, req = H2Client, grpc_request(a.kind, a.model, a.max_tokens, a.seed)
+    else:
+        cls, req = Client, request_bytes(a.target, a.port, a.model, a.max_tokens, a.seed, a.path, a.auth, a.kind)
+
+    def make():
+        c = cls(a.target, req, on_done)
+        if on_first:
+            c.on_first = on_first
+        return c
+    return make
+
+
 def percentile(sorted_values, p):
     if not sorted_values:
         return float("nan")
@@ -273,17 +764,19 @@ def percentile(sorted_values, p):
 
 
 async def connect(port, factory):
+    """A connected client, set up (WebSocket upgrade and connection_ack, HTTP/2 SETTINGS) when it needs it."""
     loop = asyncio.get_running_loop()
     _, proto = await loop.create_connection(factory, "127.0.0.1", port)
+    if proto.ready is not None:
+        await asyncio.wait_for(proto.ready, 30)
     return proto
 
 
 async def run_ttft(a):
-    req = request_bytes(a.target, a.port, a.model, a.max_tokens, a.seed, a.path, a.auth)
     ttfts = []
     latencies = []
     errors = {}
-    state = {"sent": 0, "measured": 0, "warm": 0}
+    state = {"sent": 0, "measured": 0, "warm": 0, "chunks": 0, "tokens": 0}
     timed = a.duration_s > 0
     total = float("inf") if timed else a.warmup + a.requests
     deadline = NOW() + int(a.timeout_s * 1e9)
@@ -311,6 +804,8 @@ async def run_ttft(a):
             else:
                 ttfts.append(ex.t_first - ex.t_sent)
                 latencies.append(ex.t_end - ex.t_sent)
+                state["chunks"] += ex.deltas
+                state["tokens"] += ex.tokens
         done = state["warm"] + state["measured"]
         now = NOW()
         if done >= total or now > deadline or (timed and t_measure[0] and now - t_measure[0] >= a.duration_s * 1e9):
@@ -327,19 +822,21 @@ async def run_ttft(a):
 
     async def reconnect():
         try:
-            c = await connect(a.port, lambda: Client(a.target, req, on_done))
+            c = await connect(a.port, factory)
             c.send()
-        except OSError as e:
+        except (OSError, asyncio.TimeoutError) as e:
             if all_done.done():
                 return
+            e = e if isinstance(e, OSError) else OSError(0, "setup timed out")
             errors[f"connect: {e.strerror}"] = errors.get(f"connect: {e.strerror}", 0) + 1
             state["measured"] += 1
 
     if a.warmup == 0:
         t_measure[0] = NOW()
+    factory = client_factory(a, on_done)
     clients = []
     for _ in range(a.concurrency):
-        clients.append(await connect(a.port, lambda: Client(a.target, req, on_done)))
+        clients.append(await connect(a.port, factory))
     for c in clients:
         if state["sent"] < total:
             state["sent"] += 1
@@ -362,6 +859,9 @@ async def run_ttft(a):
         "latency_p50_ms": round(percentile(lat, 50), 4), "latency_p99_ms": round(percentile(lat, 99), 4),
         "window_s": round(wall, 3),
         "streams_per_s": round(len(ms) / wall, 1) if wall > 0 else None,
+        "chunks": state["chunks"], "completion_tokens": state["tokens"],
+        "chunks_per_s": round(state["chunks"] / wall, 1) if wall > 0 else None,
+        "tokens_per_s": round(state["tokens"] / wall, 1) if wall > 0 else None,
     }
 
 
@@ -378,7 +878,6 @@ def rss_kib(pid):
 
 async def run_streams(a):
     loop = asyncio.get_running_loop()
-    req = request_bytes(a.target, a.port, a.model, a.max_tokens, a.seed, a.path, a.auth)
     n = a.streams
     st = {"first": 0, "ended": 0, "connected": 0, "failed_connect": 0}
     exchanges = []
@@ -390,15 +889,10 @@ async def run_streams(a):
         if st["ended"] + st["failed_connect"] >= n and not ended.done():
             ended.set_result(None)
 
-    class StreamClient(Client):
-        def data_received(self, data):
-            ex = self.ex
-            had = ex is not None and ex.t_first
-            super().data_received(data)
-            if ex is not None and not had and ex.t_first:
-                st["first"] += 1
-                if st["first"] == n and st["ended"] == 0:
-                    t_all_open[0] = NOW()
+    def on_first(ex):
+        st["first"] += 1
+        if st["first"] == n and st["ended"] == 0:
+            t_all_open[0] = NOW()
 
     def on_done(client, ex):
         exchanges.append(ex)
@@ -416,28 +910,50 @@ async def run_streams(a):
             samples.append((NOW(), rss_kib(a.pid), st["first"], st["ended"]))
             await asyncio.sleep(a.sample_ms / 1000)
 
+    factory = client_factory(a, on_done, on_first)
+    per = max(1, a.per_conn) if a.target in ("graphql-ws", "grpc") else 1
+    shared = []        # per > 1: the connections the streams share, set up before the measurement starts
+    errors_connect = []
+    if per > 1:
+        for _ in range((n + per - 1) // per):
+            try:
+                shared.append(await connect(a.port, factory))
+            except (OSError, asyncio.TimeoutError) as e:
+                errors_connect.append(getattr(e, "strerror", None) or "setup timed out")
+        if not shared:
+            raise SystemExit("gen-load: no connection could be set up")
+
     rss_before = rss_kib(a.pid) if a.pid else 0
     sampling = loop.create_task(sampler()) if a.pid else None
     t0 = NOW()
 
-    async def open_one():
+    async def open_one(i):
+        if shared:
+            c = shared[i // per % len(shared)]
+            if c.dead:
+                st["failed_connect"] += 1
+                exchanges.append(None)
+                errors_connect.append(c.dead)
+                maybe_finish()
+                return
+            c.send()
+            return
         try:
-            c = await connect(a.port, lambda: StreamClient(a.target, req, on_done))
-        except OSError as e:
+            c = await connect(a.port, factory)
+        except (OSError, asyncio.TimeoutError) as e:
             st["failed_connect"] += 1
             exchanges.append(None)
-            errors_connect.append(e.strerror or str(e))
+            errors_connect.append(getattr(e, "strerror", None) or "setup timed out")
             maybe_finish()
             return
         st["connected"] += 1
         c.send()
 
-    errors_connect = []
     tasks = []
     batch = max(1, int(n / max(1, a.ramp_s * 20)))   # a batch every 50 ms
     for i in range(0, n, batch):
-        for _ in range(min(batch, n - i)):
-            tasks.append(loop.create_task(open_one()))
+        for j in range(min(batch, n - i)):
+            tasks.append(loop.create_task(open_one(i + j)))
         await asyncio.sleep(0.05)
     await asyncio.gather(*tasks)
     t_sent_all = NOW()
@@ -468,8 +984,12 @@ async def run_streams(a):
     window = (t_end - t0) / 1e9
     open_rss = [s[1] for s in samples if s[2] >= n and s[3] == 0]
     peak_open = max(open_rss) if open_rss else 0
+    for c in shared:
+        if c.transport and not c.transport.is_closing():
+            c.transport.close()
     return {
         "mode": "streams", "target": a.target, "streams": n, "max_tokens": a.max_tokens,
+        "connections": len(shared) if shared else n, "per_connection": per,
         "errors": sum(kinds.values()), "error_kinds": kinds,
         "completion_tokens": tokens, "content_events": deltas,
         "window_s": round(window, 3), "tokens_per_s": round(tokens / window, 1) if window > 0 else None,
@@ -504,10 +1024,15 @@ async def run_find_seed(a):
     """Non-streamed chats straight to the simulator until one runs to --tokens without stopping."""
     loop = asyncio.get_running_loop()
     for seed in range(1, a.max_seeds + 1):
-        body = json.dumps({"model": a.model, "messages": [{"role": "user", "content": PROMPT}],
-                           "max_tokens": a.tokens + 1, "seed": seed}).encode()
+        body = {"model": a.model, "max_tokens": a.tokens + 1, "seed": seed}
+        if a.kind == "chat":
+            body["messages"] = [{"role": "user", "content": PROMPT}]
+        else:
+            body["prompt"] = PROMPT
+        body = json.dumps(body).encode()
+        path = "/v1/chat/completions" if a.kind == "chat" else "/v1/completions"
         reader, writer = await asyncio.open_connection("127.0.0.1", a.port)
-        writer.write((f"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        writer.write((f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                       f"Connection: close\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body)
         raw = await reader.read()
         writer.close()
@@ -524,7 +1049,7 @@ async def run_find_seed(a):
             rest = bytes(out)
         usage = json.loads(rest)["usage"]
         if usage["completion_tokens"] >= a.tokens:
-            return {"mode": "find-seed", "seed": seed, "completion_tokens": usage["completion_tokens"]}
+            return {"mode": "find-seed", "kind": a.kind, "seed": seed, "completion_tokens": usage["completion_tokens"]}
     raise SystemExit(f"gen-load: no seed in 1..{a.max_seeds} gives {a.tokens} tokens")
 
 
@@ -532,7 +1057,12 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("mode", choices=["ttft", "streams", "idle", "find-seed"])
     p.add_argument("--port", type=int, required=True)
-    p.add_argument("--target", choices=["gateway", "direct", "openai"], default="gateway")
+    p.add_argument("--target", choices=["gateway", "direct", "openai", "graphql-sse", "graphql-ws", "grpc"],
+                   default="gateway")
+    p.add_argument("--kind", choices=["chat", "completion"], default="chat",
+                   help="chat (messages) or completion (prompt)")
+    p.add_argument("--per-conn", type=int, default=1,
+                   help="streams, graphql-ws and grpc: subscriptions / calls per connection at once")
     p.add_argument("--path", default=None, help="request path (default: by --target)")
     p.add_argument("--auth", default=None, help="sent as `Authorization: Bearer AUTH`")
     p.add_argument("--model", default="general")
