@@ -38,11 +38,14 @@ let package = Package(
             name: "CHiredis",
             providers: [.apt(["libhiredis-dev"])]),
 
+        // SHA-1 and Base64 where protocols fix them (Redis script names, UUIDv5, WebSocket keys,
+        // base64 embeddings); pure Swift, no I/O.
+        .target(name: "ByteCodecs"),
         // The protocol-neutral request/response interface every front-end implements.
         .target(name: "GatewayHTTP"),
         // RFC 6455: the opening handshake and the frame codec (masking, fragments, control frames,
         // UTF-8, limits); bytes in, events out; no I/O.
-        .target(name: "WebSocket", dependencies: ["GatewayHTTP"]),
+        .target(name: "WebSocket", dependencies: ["GatewayHTTP", "ByteCodecs"]),
         // HTTP/1.1 request parser and response encoder: bytes in, events out; no I/O.
         .target(name: "HTTP1Codec", dependencies: ["GatewayHTTP"]),
         // Strict RFC 8259 JSON: a pull reader for hot paths, a value tree, a writer. No Foundation.
@@ -50,12 +53,12 @@ let package = Package(
         // The YAML subset the config file uses, read strictly: a tree with positions, a Decoder. No Foundation.
         .target(name: "YAMLConfig"),
         // hiredis behind an async API: a small pool, argv commands, scripts by SHA, streams.
-        .target(name: "Redis", dependencies: ["CHiredis"]),
+        .target(name: "Redis", dependencies: ["CHiredis", "ByteCodecs"]),
         // libcurl's multi interface on its own thread behind an async API: the model servers' client.
         .target(name: "Upstream", dependencies: ["CCurl"]),
         // The shared core: model registry, pattern routing, breakers, retries, cache, batch
         // queue, metrics. Every front-end calls it; it knows nothing of HTTP.
-        .target(name: "GatewayCore", dependencies: ["JSON", "Upstream", "Redis", "CLinux"]),
+        .target(name: "GatewayCore", dependencies: ["JSON", "Upstream", "Redis", "CLinux", "ByteCodecs"]),
         // OpenSSL behind memory BIOs: ciphertext in, plaintext out; no I/O.
         .target(name: "TLS", dependencies: ["COpenSSL"]),
 
@@ -72,7 +75,7 @@ let package = Package(
         // The REST front-end: routes, JSON error bodies.
         .target(
             name: "RESTAPI",
-            dependencies: ["GatewayHTTP", "GatewayCore", "JSON", "BatchAPI"]),
+            dependencies: ["GatewayHTTP", "GatewayCore", "JSON", "BatchAPI", "ByteCodecs"]),
         // Protobuf wire format (proto3): a writer and a bounds-checked reader; no I/O, no codegen.
         .target(name: "Protobuf"),
         // The messages of Protos/gateway.proto and grpc/health/v1/health.proto, coded by hand.
@@ -112,6 +115,7 @@ let package = Package(
         // What the test suites share (a recording ResponseWriter, a seeded generator); never part of a product.
         .target(name: "GatewayTestSupport", dependencies: ["GatewayHTTP"], path: "Tests/Support"),
         .testTarget(name: "GatewayHTTPTests", dependencies: ["GatewayHTTP"]),
+        .testTarget(name: "ByteCodecsTests", dependencies: ["ByteCodecs"]),
         .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "GatewayHTTP"]),
         .testTarget(name: "HTTP1CodecTests", dependencies: ["HTTP1Codec", "GatewayHTTP", "GatewayTestSupport"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),
@@ -122,7 +126,7 @@ let package = Package(
         .testTarget(name: "RedisTests", dependencies: ["Redis"]),
         .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "Transport", "GatewayHTTP"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "GatewayHTTP"]),
-        .testTarget(name: "RESTAPITests", dependencies: ["RESTAPI", "BatchAPI", "GatewayHTTP", "GatewayCore", "GatewayTestSupport"]),
+        .testTarget(name: "RESTAPITests", dependencies: ["RESTAPI", "BatchAPI", "ByteCodecs", "GatewayHTTP", "GatewayCore", "GatewayTestSupport"]),
         // Resources/ holds the Python side of the differential tests (run with the .venv interpreter).
         .testTarget(name: "ProtobufTests", dependencies: ["Protobuf", "GatewayProto", "GatewayTestSupport"], exclude: ["Resources"]),
         .testTarget(name: "GRPCReflectionTests", dependencies: ["GRPCReflection", "Protobuf"], exclude: ["Resources"]),

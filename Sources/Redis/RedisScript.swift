@@ -1,3 +1,5 @@
+import ByteCodecs
+
 /// A Lua script named by its SHA-1, computed here so EVALSHA can be tried without sending the
 /// source; the source goes to the server only when it answers NOSCRIPT.
 public struct RedisScript: Sendable, Hashable {

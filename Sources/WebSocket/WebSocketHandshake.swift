@@ -1,3 +1,4 @@
+import ByteCodecs
 import GatewayHTTP
 
 /// The server side of RFC 6455's opening handshake (§4.2.1): is this request an upgrade we can
@@ -56,7 +57,7 @@ public enum WebSocketHandshake {
 
     /// base64(SHA-1(key + GUID)): the `Sec-WebSocket-Accept` value for a `Sec-WebSocket-Key`.
     public static func acceptValue(forKey key: String) -> String {
-        Base64.encode(SHA1.digest(Array((key + acceptGUID).utf8)))
+        Base64.string(SHA1.digest(Array((key + acceptGUID).utf8)))
     }
 
     /// The subprotocols the client offers, in its order (every `Sec-WebSocket-Protocol` line).

@@ -1,3 +1,4 @@
+import ByteCodecs
 import GatewayCore
 import GatewayHTTP
 import JSON

@@ -1,4 +1,4 @@
-import Redis
+import ByteCodecs
 
 /// Qdrant takes only unsigned integers and UUIDs as point ids, so every gateway id — whatever
 /// it looks like, a UUID or a number included — becomes a name-based UUID (version 5, RFC 4122

@@ -1,8 +1,9 @@
-/// SHA-1 (FIPS 180-4), to name Lua scripts the way Redis does (so EVALSHA can be tried before
-/// the source is sent) and for name-based UUIDs (version 5). Not for anything that needs
-/// collision resistance.
+/// SHA-1 (FIPS 180-4) where a protocol fixes it: Redis names Lua scripts by it (so EVALSHA can be
+/// tried before the source is sent), name-based UUIDs (version 5) and RFC 6455's
+/// `Sec-WebSocket-Accept` are built on it. Not for anything that needs collision resistance.
 public enum SHA1 {
-    static func hexDigest(_ message: [UInt8]) -> String {
+    /// The digest as 40 lower-case hex digits.
+    public static func hexDigest(_ message: [UInt8]) -> String {
         digest(message).map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex

@@ -1,9 +1,10 @@
-/// Base64 with the standard alphabet and padding (RFC 4648 §4), for the handshake's key and
-/// accept value. Pure Swift: this module imports no Foundation.
-enum Base64 {
+/// Base64 with the standard alphabet and padding (RFC 4648 §4): WebSocket handshake keys and
+/// OpenAI's base64 embeddings. Pure Swift, as the binary carries no Foundation.
+public enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-    static func encode(_ bytes: [UInt8]) -> String {
+    /// The text as ASCII bytes, ready to write into a body.
+    public static func encode(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count + 2) / 3 * 4)
         var i = 0
@@ -20,12 +21,16 @@ enum Base64 {
             let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
             out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], UInt8(ascii: "=")]
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
+    }
+
+    public static func string(_ bytes: [UInt8]) -> String {
+        String(decoding: encode(bytes), as: UTF8.self)
     }
 
     /// The decoded bytes of padded base64 text, or nil when it is not exactly that (wrong
     /// length, a character outside the alphabet, padding anywhere but the end).
-    static func decode(_ text: String) -> [UInt8]? {
+    public static func decode(_ text: String) -> [UInt8]? {
         let chars = Array(text.utf8)
         guard chars.count % 4 == 0 else { return nil }
         var out: [UInt8] = []
