@@ -53,6 +53,9 @@ struct GenerationJobQueueTests {
                 await #expect(throws: GatewayError.self) {
                     try await queue.complete(jobID: jobs[2].id, outputs: [Self.output, Self.output])
                 }
+                // Free the directory now: a task of the blocking pool may still hold the queue for
+                // a moment, and the lock would go only with the last reference.
+                queue.close()
             }
             let queue = try EmbeddedBatchQueue(dataDirectory: dir, clock: clock)
             #expect(await queue.record(jobID: jobs[0].id)?.outputs == [Self.output])
