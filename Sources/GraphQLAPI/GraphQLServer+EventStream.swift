@@ -33,15 +33,12 @@ extension GraphQLServer {
                            media: .json, extraHeaders: [("Allow", "GET, POST")]))
             return
         }
-        var rateHeaders: [(String, String)] = []
-        if let access, access.requiresKeys {
-            do throws(GatewayError) {
-                let grant = try await access.admit(credential: state.call.credential, needs: .read, operation: "/graphql")
-                rateHeaders = grant?.rateLimit.headers ?? []
-            } catch {
-                refuse(refused(error, media: .json))
-                return
-            }
+        let rateHeaders: [(String, String)]
+        switch await admit(state) {
+        case .success(let headers): rateHeaders = headers
+        case .failure(let error):
+            refuse(refused(error, media: .json))
+            return
         }
         let read = await readOperation(request, isGet: isGet)
         if case .ready(let prepared, _) = read, isGet, prepared.operation.operation == .mutation {

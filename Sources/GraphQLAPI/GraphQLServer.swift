@@ -106,18 +106,26 @@ public struct GraphQLServer: Sendable {
             return failure(406, "/graphql answers application/graphql-response+json or application/json; Accept allows neither",
                            code: "invalid_argument", media: .json)
         }
-        var rateHeaders: [(String, String)] = []
-        if let access, access.requiresKeys {
-            do throws(GatewayError) {
-                let grant = try await access.admit(credential: state.call.credential, needs: .read, operation: "/graphql")
-                rateHeaders = grant?.rateLimit.headers ?? []
-            } catch {
-                return refused(error, media: media)
-            }
+        let rateHeaders: [(String, String)]
+        switch await admit(state) {
+        case .success(let headers): rateHeaders = headers
+        case .failure(let error): return refused(error, media: media)
         }
         var answer = await execute(request, state, media: media, isGet: isGet)
         for (name, value) in rateHeaders { answer.headers.add(name, value) }
         return answer
+    }
+
+    /// The key check every request to /graphql passes before its document is read (one token,
+    /// the `read` role): the rate-limit headers to answer with, or the refusal.
+    func admit(_ state: GraphQLCallState) async -> Result<[(String, String)], GatewayError> {
+        guard let access, access.requiresKeys else { return .success([]) }
+        do throws(GatewayError) {
+            let grant = try await access.admit(credential: state.call.credential, needs: .read, operation: "/graphql")
+            return .success(grant?.rateLimit.headers ?? [])
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// 401, 403 or 429 with the error as GraphQL's `errors` (and Retry-After, RateLimit-*).

@@ -56,7 +56,7 @@ struct DiagnosticRoutes: Sendable {
     /// it, so a test can check the parse against its own arithmetic), and the other fields.
     func decodeSearch(_ request: Request, _ context: RequestContext) async -> Reply {
         do {
-            let body = try await request.body.collect(upTo: 16 << 20)
+            let body = try await request.routeBody()
             let f = try SearchBodyDecoder.decode(body)
             var w = JSONWriter(capacity: 128)
             w.beginObject()
@@ -72,10 +72,8 @@ struct DiagnosticRoutes: Sendable {
             if let t = f.scoreThreshold { w.key("score_threshold"); w.number(t) }
             w.endObject()
             return .json(200, w.bytes)
-        } catch let e as GatewayError {
-            return .error(APIError(e), context)
         } catch {
-            return .error(APIError(GatewayError(.payloadTooLarge, "the request body is too large")), context)
+            return .error(APIError(error), context)
         }
     }
 }

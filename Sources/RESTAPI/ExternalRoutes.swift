@@ -32,13 +32,8 @@ struct ExternalRoutes: Sendable {
 
     func embed(_ request: Request, _ context: RequestContext) async -> Reply {
         let model = context.parameters["model"]
-        let body: [UInt8]
         do {
-            body = try await request.body.collect(upTo: 16 << 20)
-        } catch {
-            return .error(APIError(GatewayError(.payloadTooLarge, "the request body is too large")), context)
-        }
-        do {
+            let body = try await request.routeBody()
             _ = try core.model(named: model)  // an unknown model is 404 whatever the body says
             let f = try EmbedBodyDecoder.decode(body)
             let call = EmbedCall(model: model, texts: f.texts, single: f.single, urgent: f.urgent, priority: f.priority,

@@ -16,13 +16,8 @@ struct GenerationRoutes: Sendable {
     }
 
     private func generate(model: String, chat: Bool, _ request: Request, _ context: RequestContext) async -> Reply {
-        let body: [UInt8]
         do {
-            body = try await request.body.collect(upTo: 16 << 20)
-        } catch {
-            return .error(APIError(GatewayError(.payloadTooLarge, "the request body is too large")), context)
-        }
-        do {
+            let body = try await request.routeBody()
             _ = try core.model(named: model)  // an unknown model is 404 whatever the body says
             let call = try GenerateBodyDecoder.decode(
                 body, chat: chat, model: model,

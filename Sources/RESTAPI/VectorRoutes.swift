@@ -21,9 +21,9 @@ struct VectorRoutes: Sendable {
                           _ then: ([UInt8], CallContext) async -> Reply) async -> Reply {
         let body: [UInt8]
         do {
-            body = try await request.body.collect(upTo: 16 << 20)
+            body = try await request.routeBody()
         } catch {
-            return .error(APIError(GatewayError(.payloadTooLarge, "the request body is too large")), context)
+            return .error(APIError(error), context)
         }
         return await then(body, CallContext(requestID: context.requestID, protocolName: "rest", credential: context.credential))
     }

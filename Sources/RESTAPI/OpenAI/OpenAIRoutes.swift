@@ -12,7 +12,7 @@ struct OpenAIRoutes: Sendable {
     /// When the gateway started: the models' `created`.
     let modelsCreated: Int64
 
-    static let maxBodyBytes = 16 << 20
+    static let maxBodyBytes = Request.routeBodyLimit
 
     init(core: PatternCore) {
         self.core = core
@@ -39,7 +39,7 @@ struct OpenAIRoutes: Sendable {
 
     /// The body, or nil when it is over the limit.
     func body(_ request: Request) async -> [UInt8]? {
-        try? await request.body.collect(upTo: Self.maxBodyBytes)
+        try? await request.routeBody()
     }
 
     static let bodyTooLarge = Reply.openAIError(OpenAIError(GatewayError(.payloadTooLarge, "the request body is too large")))
