@@ -41,6 +41,9 @@ let package = Package(
         // SHA-1 and Base64 where protocols fix them (Redis script names, UUIDv5, WebSocket keys,
         // base64 embeddings); pure Swift, no I/O.
         .target(name: "ByteCodecs"),
+        // What an event loop offers the layers that do I/O on it without owning it (libcurl's sockets
+        // and timers): Transport's loops implement it, Upstream drives curl with it.
+        .target(name: "LoopInterface"),
         // The protocol-neutral request/response interface every front-end implements.
         .target(name: "GatewayHTTP"),
         // RFC 6455: the opening handshake and the frame codec (masking, fragments, control frames,
@@ -54,8 +57,9 @@ let package = Package(
         .target(name: "YAMLConfig"),
         // hiredis behind an async API: a small pool, argv commands, scripts by SHA, streams.
         .target(name: "Redis", dependencies: ["CHiredis", "ByteCodecs"]),
-        // libcurl's multi interface on its own thread behind an async API: the model servers' client.
-        .target(name: "Upstream", dependencies: ["CCurl"]),
+        // libcurl's multi interface behind an async API, on the callers' event loops (multi_socket) or
+        // its own thread: the model servers' client.
+        .target(name: "Upstream", dependencies: ["CCurl", "LoopInterface"]),
         // The shared core: model registry, pattern routing, breakers, retries, cache, batch
         // queue, metrics. Every front-end calls it; it knows nothing of HTTP.
         .target(name: "GatewayCore", dependencies: ["JSON", "Upstream", "Redis", "CLinux", "ByteCodecs"]),
@@ -69,7 +73,7 @@ let package = Package(
         .target(
             name: "Transport",
             dependencies: [
-                "GatewayHTTP", "HTTP1Codec", "WebSocket", "TLS", "CNghttp2", "CLinux",
+                "GatewayHTTP", "HTTP1Codec", "WebSocket", "TLS", "CNghttp2", "CLinux", "LoopInterface",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // The REST front-end: routes, JSON error bodies.
@@ -96,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "PatternGatewayMain",
             dependencies: [
-                "Transport", "RESTAPI", "GRPCAPI", "GraphQLAPI", "GatewayHTTP", "GatewayCore", "Upstream", "Redis", "HTTP1Codec", "TLS", "CLinux", "YAMLConfig",
+                "Transport", "RESTAPI", "GRPCAPI", "GraphQLAPI", "GatewayHTTP", "GatewayCore", "Upstream", "Redis", "HTTP1Codec", "TLS", "CLinux", "YAMLConfig", "LoopInterface",
                 "BatchAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -124,7 +128,7 @@ let package = Package(
         .testTarget(name: "BatchAPITests", dependencies: ["BatchAPI", "GatewayCore", "JSON", "Upstream"]),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "JSON", "Upstream", "Redis", "Transport", "GatewayHTTP", "GatewayTestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis"]),
-        .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "Transport", "GatewayHTTP"]),
+        .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "Transport", "GatewayHTTP", "LoopInterface"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "GatewayHTTP"]),
         .testTarget(name: "RESTAPITests", dependencies: ["RESTAPI", "BatchAPI", "ByteCodecs", "GatewayHTTP", "GatewayCore", "GatewayTestSupport"]),
         // Resources/ holds the Python side of the differential tests (run with the .venv interpreter).

@@ -24,4 +24,16 @@ static inline CURLcode ccurl_easy_getinfo_off_t(CURL *h, CURLINFO i, curl_off_t 
 /* CURL_GLOBAL_DEFAULT is a macro built from other macros; give Swift a plain value. */
 static inline long ccurl_global_default(void) { return CURL_GLOBAL_DEFAULT; }
 static inline CURLMcode ccurl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+/* The multi_socket API (an event loop drives curl): the socket and timer callbacks and their user data,
+   which curl_multi_setopt takes through its variadic argument. */
+static inline CURLMcode ccurl_multi_setopt_socket_function(CURLM *m, curl_socket_callback f, void *data) {
+  CURLMcode rc = curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, f);
+  return rc != CURLM_OK ? rc : curl_multi_setopt(m, CURLMOPT_SOCKETDATA, data);
+}
+static inline CURLMcode ccurl_multi_setopt_timer_function(CURLM *m, curl_multi_timer_callback f, void *data) {
+  CURLMcode rc = curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, f);
+  return rc != CURLM_OK ? rc : curl_multi_setopt(m, CURLMOPT_TIMERDATA, data);
+}
+/* CURL_SOCKET_TIMEOUT is CURL_SOCKET_BAD, a macro. */
+static inline curl_socket_t ccurl_socket_timeout(void) { return CURL_SOCKET_TIMEOUT; }
 #endif

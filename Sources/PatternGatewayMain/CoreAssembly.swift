@@ -35,7 +35,9 @@ struct CoreAssembly {
         if let url = config.redisURL {
             redis = RedisClient(configuration: try RedisConfiguration(url: url))
         }
-        let cache = EmbeddingCache(shared: redis.map { RedisEmbeddingStore(client: $0) })
+        // A miss loads on the caller's event loop, where its upstream call then runs too.
+        let cache = EmbeddingCache(shared: redis.map { RedisEmbeddingStore(client: $0) },
+                                   loadExecutor: { [upstream] in upstream.currentLoop })
         let queue: any BatchQueue
         let queueSettings = BatchQueueSettings(maxQueuedPerModel: config.queueLimit,
                                                resultRetention: .milliseconds(Int64(config.resultRetention * 1000)))

@@ -5,6 +5,7 @@ import ArgumentParser
 import CLinux
 import GatewayCore
 import GatewayHTTP
+import LoopInterface
 import GRPCAPI
 import GraphQLAPI
 import Logging
@@ -130,6 +131,8 @@ struct PatternGatewayCommand: ParsableCommand {
                     await router.handle(request, writer)
                 }
             }
+            // Upstream calls made by request handlers run on the handler's own loop.
+            assembly.upstream.attach(server.eventLoops)
             ports = try server.start()
         } catch {
             logger.critical("cannot start", metadata: ["error": "\(error)"])

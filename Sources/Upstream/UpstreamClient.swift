@@ -1,16 +1,25 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import LoopInterface
 import Synchronization
 
-/// HTTP client for the model servers: libcurl's multi interface on one dedicated thread behind an
-/// async API. Connections are kept alive and reused across calls; one client per process is the
-/// intended use, shared by every task.
+/// HTTP client for the model servers: libcurl's multi interface behind an async API. A call made
+/// on an attached event loop (a request handler's task) runs on that loop through curl's
+/// multi_socket API, one multi handle per loop, so it starts, completes and resumes its caller on
+/// one thread; any other call runs on the client's own libcurl thread. Connections are kept alive
+/// and reused across calls (per loop, and on the thread); one client per process is the intended
+/// use, shared by every task.
 ///
-/// Runs on: any task; every transfer runs on the libcurl thread while the caller is suspended.
+/// Runs on: any task; a transfer runs on the caller's event loop when it is one of `attach`'s,
+/// else on the libcurl thread, while the caller is suspended.
 public final class UpstreamClient: Sendable {
     private let loop: TransferLoop
+    private let settings: ClientSettings
     private let maxResponseBytes: Int
+    /// The event loops calls may run on (`attach`).
+    private let loops = Mutex<[LoopSlot]>([])
+    private let stopped = Atomic<Bool>(false)
     /// The curl thread until `shutdown` joins it.
     private let thread: Mutex<pthread_t?>
     private let calls = Atomic<Int>(0)
@@ -34,7 +43,31 @@ public final class UpstreamClient: Sendable {
             throw error
         }
         self.loop = loop
+        self.settings = settings
         self.maxResponseBytes = settings.maxResponseBytes
+    }
+
+    /// Lets calls made on these loops run there (each loop gets its own multi handle, made on
+    /// its thread at its first call). Call once the loops run, before they take requests.
+    public func attach(_ eventLoops: [any IOLoop]) {
+        let slots = eventLoops.map(LoopSlot.init)
+        loops.withLock { $0 += slots }
+    }
+
+    /// The loop the caller runs on, as a task executor (nil off the loops): work started from a
+    /// request that should stay on its loop (a coalesced cache load) runs there.
+    public var currentLoop: (any TaskExecutor)? {
+        currentSlot()?.loop
+    }
+
+    private func currentSlot() -> LoopSlot? {
+        loops.withLock { slots in slots.first { $0.loop.inEventLoop } }
+    }
+
+    /// The caller's loop's transfers, or nil (off the loops, or its multi could not be made).
+    private func driver() -> LoopTransfers? {
+        guard !stopped.load(ordering: .relaxed), let slot = currentSlot() else { return nil }
+        return slot.transfers(settings)
     }
 
     deinit { shutdown() }
@@ -45,6 +78,16 @@ public final class UpstreamClient: Sendable {
         calls.add(1, ordering: .relaxed)
         defer { calls.subtract(1, ordering: .relaxed) }
         let transfer = Transfer(request, bodyLimit: maxResponseBytes)
+        if let onLoop = driver() {
+            let outcome = await withTaskCancellationHandler {
+                await withCheckedContinuation { continuation in
+                    onLoop.submit(transfer, continuation)
+                }
+            } onCancel: {
+                onLoop.cancel(transfer)
+            }
+            return try outcome.get()
+        }
         let outcome = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 loop.submit(transfer, continuation)
@@ -64,6 +107,16 @@ public final class UpstreamClient: Sendable {
         let buffer = StreamBuffer(firstByte: request.timeout, idle: idleTimeout, highWater: highWater,
                                   now: Monotonic.nanoseconds())
         let transfer = Transfer(request, bodyLimit: Int(Int32.max), stream: buffer)
+        if let onLoop = driver() {
+            let outcome = await withTaskCancellationHandler {
+                await withCheckedContinuation { continuation in
+                    onLoop.submit(transfer, continuation)
+                }
+            } onCancel: {
+                onLoop.cancel(transfer)
+            }
+            return UpstreamStream(head: try outcome.get(), buffer: buffer, transfer: transfer, loop: onLoop)
+        }
         let outcome = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 loop.submit(transfer, continuation)
@@ -81,8 +134,38 @@ public final class UpstreamClient: Sendable {
     /// handles. Later calls fail with `.cancelled` at once. Blocks until the thread has exited;
     /// safe to call more than once.
     public func shutdown() {
+        stopped.store(true, ordering: .relaxed)
+        // Loops still running fail their transfers; stopped loops' multis go with the process.
+        for slot in loops.withLock({ $0 }) { slot.loop.execute { slot.shutDown() } }
         guard let running = thread.withLock({ t in defer { t = nil }; return t }) else { return }
         loop.stop()
         pthread_join(running, nil)
+    }
+}
+
+/// One attached event loop and its transfers, made on the loop's thread at its first call.
+///
+/// Runs on: `transfers` and `shutDown` on its loop's thread only; `loop` from any.
+private final class LoopSlot: @unchecked Sendable {
+    let loop: any IOLoop
+    private var made: LoopTransfers?
+    private var unusable = false
+
+    init(_ loop: any IOLoop) { self.loop = loop }
+
+    func transfers(_ settings: ClientSettings) -> LoopTransfers? {
+        if let made { return made }
+        guard !unusable else { return nil }
+        do {
+            made = try LoopTransfers(loop: loop, settings: settings)
+        } catch {
+            unusable = true  // calls from this loop keep using the libcurl thread
+        }
+        return made
+    }
+
+    func shutDown() {
+        made?.shutDown()
+        unusable = true
     }
 }

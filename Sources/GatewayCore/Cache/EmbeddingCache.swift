@@ -6,8 +6,9 @@ import Synchronization
 /// make a single upstream call and all wait for it.
 ///
 /// Runs on: the caller's task (an event loop, for REST) for the in-process lookup; the coalesced
-/// load and the shared write are unstructured tasks of their own, suspended on the libcurl thread
-/// (upstream) or a Redis connection's thread (shared store). Nothing here blocks.
+/// load is an unstructured task of its own on the caller's event loop (`loadExecutor`; on the
+/// global executor off the loops), whose upstream call then runs on that loop too; the shared
+/// write and the shared store's reads wait on a Redis connection's thread. Nothing here blocks.
 public final class EmbeddingCache: Sendable {
     public struct Lookup: Sendable {
         public var vectors: [[Float]]
@@ -20,6 +21,8 @@ public final class EmbeddingCache: Sendable {
     private let clock: any GatewayClock
     private let inFlight = Mutex<[String: Flight]>([:])
     private let flightIDs = Atomic<UInt64>(0)
+    /// Where a coalesced load runs: the caller's event loop, so a miss costs no thread hop.
+    private let loadExecutor: @Sendable () -> (any TaskExecutor)?
 
     /// One shared load and how many callers wait for it: when the last one is cancelled the load
     /// is cancelled too (its upstream transfer aborted), since nobody is left to answer.
@@ -30,7 +33,9 @@ public final class EmbeddingCache: Sendable {
     }
 
     public init(byteBudget: Int = 256 << 20, shared: (any SharedEmbeddingStore)? = nil,
-                clock: any GatewayClock = SystemClock()) {
+                clock: any GatewayClock = SystemClock(),
+                loadExecutor: @escaping @Sendable () -> (any TaskExecutor)? = { nil }) {
+        self.loadExecutor = loadExecutor
         local = LRUCache(byteBudget: byteBudget)
         self.shared = shared
         self.clock = clock
@@ -61,7 +66,7 @@ public final class EmbeddingCache: Sendable {
             }
             let id = flightIDs.wrappingAdd(1, ordering: .relaxed).newValue
             // The load stores its own result, so it lands in the cache even if every caller left.
-            let task = Task<Lookup, any Error> { [self] in
+            let task = Task<Lookup, any Error>(executorPreference: loadExecutor()) { [self] in
                 defer { endFlight(key, id) }
                 if ttlSeconds > 0, let shared, let found = await shared.get(key) {
                     store(key, found, ttlSeconds: ttlSeconds, shareToo: false)

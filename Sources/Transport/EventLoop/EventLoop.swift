@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CLinux
+import LoopInterface
 import Synchronization
 
 /// Something registered with a loop for readiness events. Loop-confined: every call comes on
@@ -19,7 +20,7 @@ protocol EventSource: AnyObject {
 /// no hop. Work from other threads arrives through `execute` and an eventfd wake-up.
 ///
 /// Runs on: its own pthread, the event loop; `execute` and `enqueue` from any thread.
-public final class EventLoop: TaskExecutor, @unchecked Sendable {
+public final class EventLoop: IOLoop, @unchecked Sendable {
     private struct Pending {
         var closures: [@Sendable () -> Void] = []
         var jobs: [UnownedJob] = []
@@ -37,6 +38,8 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
     private var sources: [Int32: EventSource] = [:]
     private var running = true
     private var nextTick: UInt64 = 0
+    /// Timers of the layers that run I/O here (`IOLoop`): libcurl's, one or two per client.
+    private var timers: [LoopTimer] = []
     /// The IMF-fixdate for `Date` headers, refreshed on each tick.
     private(set) var httpDate: String = EventLoop.formatHTTPDate()
     /// Every connection of this loop reads into this one buffer and hands the bytes on before
@@ -69,7 +72,7 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
         close(wakeFD)
     }
 
-    var inEventLoop: Bool {
+    public var inEventLoop: Bool {
         UInt(bitPattern: Int(bitPattern: UInt(pthread_self()))) == threadID.load(ordering: .relaxed)
     }
 
@@ -77,7 +80,7 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
 
     /// Runs `work` on the loop thread, soon. From the loop thread itself it runs after the
     /// current event, never inside the caller.
-    func execute(_ work: @escaping @Sendable () -> Void) {
+    public func execute(_ work: @escaping @Sendable () -> Void) {
         let wake = pending.withLock { p -> Bool in
             p.closures.append(work)
             return markWake(&p)
@@ -129,6 +132,54 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
 
     var registeredCount: Int { sources.count }
 
+    // MARK: IOLoop (loop thread only)
+
+    public func watch(_ fd: Int32, interest: IOInterest, _ onEvent: @escaping (IOReadiness) -> Void) {
+        var events: UInt32 = 0
+        if interest.contains(.readable) { events |= EPOLLIN.rawValue }
+        if interest.contains(.writable) { events |= EPOLLOUT.rawValue }
+        if let watched = sources[fd] as? WatchedDescriptor {
+            watched.onEvent = onEvent
+            var ev = epoll_event()
+            ev.events = events
+            ev.data.fd = fd
+            // The owner may have closed and reopened the number without an unwatch: add it anew.
+            if epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &ev) != 0 && errno == ENOENT {
+                epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &ev)
+            }
+            return
+        }
+        register(fd, WatchedDescriptor(onEvent), events: events)
+    }
+
+    public func unwatch(_ fd: Int32) {
+        guard sources[fd] is WatchedDescriptor else { return }
+        deregister(fd)
+    }
+
+    public func add(_ timer: LoopTimer) {
+        if !timers.contains(where: { $0 === timer }) { timers.append(timer) }
+    }
+
+    public func remove(_ timer: LoopTimer) {
+        timers.removeAll { $0 === timer }
+    }
+
+    /// Milliseconds until the first armed timer (rounded up, so the wait never ends early), or nil.
+    private func millisecondsToNextTimer(now: UInt64) -> Int32? {
+        var first: UInt64?
+        for t in timers { if let d = t.deadline, d < (first ?? .max) { first = d } }
+        guard let first else { return nil }
+        guard first > now else { return 0 }
+        return Int32(min(500, (first - now + 999_999) / 1_000_000))
+    }
+
+    private func fireTimers() {
+        guard !timers.isEmpty else { return }
+        let now = EventLoop.now()
+        for t in timers { t.fireIfDue(now: now) }
+    }
+
     /// Calls `body` for every registered source (shutdown, draining).
     func forEachSource(_ body: (EventSource) -> Void) {
         for s in Array(sources.values) { body(s) }
@@ -165,7 +216,8 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
         nextTick = EventLoop.now() + EventLoop.tickInterval
         while running {
             let hasWork = pending.withLock { !$0.closures.isEmpty || !$0.jobs.isEmpty }
-            let timeoutMs: Int32 = hasWork ? 0 : 500
+            var timeoutMs: Int32 = hasWork ? 0 : 500
+            if !hasWork, !timers.isEmpty, let t = millisecondsToNextTimer(now: EventLoop.now()) { timeoutMs = min(timeoutMs, t) }
             let n = events.withUnsafeMutableBufferPointer { epoll_wait(epollFD, $0.baseAddress, maxEvents, timeoutMs) }
             if n > 0 {
                 for i in 0..<Int(n) {
@@ -179,6 +231,7 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
                 }
             }
             runPending()
+            fireTimers()
             let now = EventLoop.now()
             if now >= nextTick {
                 nextTick = now + EventLoop.tickInterval
@@ -220,11 +273,31 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
     }
 }
 
+/// A descriptor another layer owns (libcurl's sockets), watched through `IOLoop.watch`.
+///
+/// Runs on: its loop's thread.
+private final class WatchedDescriptor: EventSource {
+    var onEvent: (IOReadiness) -> Void
+    init(_ onEvent: @escaping (IOReadiness) -> Void) { self.onEvent = onEvent }
+
+    func handleEvent(_ events: UInt32) {
+        var ready: IOReadiness = []
+        if events & EPOLLIN.rawValue != 0 { ready.insert(.readable) }
+        if events & EPOLLOUT.rawValue != 0 { ready.insert(.writable) }
+        if events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 { ready.insert(.failed) }
+        onEvent(ready)
+    }
+
+    func tick(now: UInt64) {}
+}
+
 /// The loops of one server, one per core by default.
 ///
 /// Runs on: the caller, for start and shutdown; each loop on its own thread.
 public final class EventLoopGroup: Sendable {
     let loops: [EventLoop]
+    /// The loops, for the layers that run I/O on them (the upstream client).
+    public var eventLoops: [EventLoop] { loops }
 
     public init(count: Int) throws(SystemError) {
         var made: [EventLoop] = []

@@ -20,6 +20,8 @@ public final class HTTPServer: Sendable {
     private let state: ServerState
     private let group: EventLoopGroup
     private let listeners = Mutex<[LoopBound<Listener>]>([])
+    /// The server's event loops, for the layers that run their I/O on them (upstream calls).
+    public var eventLoops: [EventLoop] { group.eventLoops }
 
     public init(configuration: ServerConfiguration, logger: Logger, handler: @escaping HTTPHandler) throws {
         let context = try configuration.tls.map { cfg throws(TLSError) in try TLSContext(server: cfg) }

@@ -1,14 +1,15 @@
 import CCurl
 import Synchronization
 
-/// The CURLM multi handle and the one thread that drives it.
+/// A CURLM multi handle and the one thread that drives it, for calls made off the event loops
+/// (batch workers, health checks, tests); calls made on a loop run on that loop (`LoopTransfers`).
 ///
 /// Callers talk to the thread only through `inbox` (under its lock) and curl_multi_wakeup, the
-/// one multi call that is safe from any thread. Everything else (`running`, `spareHandles`, all
-/// other curl calls) belongs to the curl thread; that split is why this is unchecked Sendable.
+/// one multi call that is safe from any thread. Everything else (`curl` and every other curl
+/// call) belongs to the curl thread; that split is why this is unchecked Sendable.
 ///
 /// Runs on: the libcurl thread; callers on any thread reach it only through `inbox` and the wake-up.
-final class TransferLoop: @unchecked Sendable {
+final class TransferLoop: TransferDriver, @unchecked Sendable {
     struct Inbox {
         var submissions: [Transfer] = []
         var cancellations: [Transfer] = []
@@ -19,40 +20,17 @@ final class TransferLoop: @unchecked Sendable {
         var wakeupPending = false
     }
 
-    let multi: UnsafeMutableRawPointer
-    let settings: ClientSettings
     let inbox = Mutex(Inbox())
     /// Callers between deciding to wake the thread and doing it: the multi must outlive them.
     let wakersInFlight = Atomic<Int>(0)
-
-    // Curl thread only (see TransferLoop+Run).
-    /// The transfers in the multi, by easy handle; this table is what keeps each one alive
-    /// while curl may call back into it.
-    var running: [UnsafeMutableRawPointer: Transfer] = [:]
-    var spareHandles: [EasyHandle] = []
-    /// Streamed transfers in `running`, whose deadlines the loop checks itself.
-    var streamsRunning = 0
-    var nextDeadlineCheck: UInt64 = 0
+    /// The multi and its transfers: curl thread only (see TransferLoop+Run).
+    let curl: CurlMulti
+    /// `curl.pointer`, for curl_multi_wakeup from any thread.
+    private let multi: UnsafeMutableRawPointer
 
     init(settings: ClientSettings) throws(UpstreamError) {
-        try CurlGlobal.initialize()
-        guard let multi = curl_multi_init() else {
-            throw UpstreamError(kind: .transport, message: "curl_multi_init failed")
-        }
-        self.multi = multi
-        self.settings = settings
-        do throws(UpstreamError) {
-            // Over the per-host limit, curl queues transfers until a connection frees up.
-            try UpstreamError.check(
-                ccurl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, settings.maxConnectionsPerHost),
-                "CURLMOPT_MAX_HOST_CONNECTIONS")
-            try UpstreamError.check(
-                ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, settings.maxCachedConnections),
-                "CURLMOPT_MAXCONNECTS")
-        } catch {
-            curl_multi_cleanup(multi)
-            throw error
-        }
+        curl = try CurlMulti(settings: settings)
+        multi = curl.pointer
     }
 
     // MARK: callers' side
@@ -138,5 +116,5 @@ final class TransferLoop: @unchecked Sendable {
         wakersInFlight.subtract(1, ordering: .acquiringAndReleasing)
     }
 
-    static let shutDown = UpstreamError(kind: .cancelled, message: "upstream client shut down")
+    static let shutDown = CurlMulti.shutDown
 }

@@ -3,16 +3,17 @@
 /// transfer); cancelling — `cancel()`, cancelling the reading task, or dropping the stream — takes
 /// the transfer out of curl at once and closes its connection, so an abandoned stream never
 /// leaves an upstream call running.
-/// Runs on: the reading task; the transfer itself runs on the libcurl thread.
+/// Runs on: the reading task; the transfer itself runs on the caller's event loop (or on the
+/// libcurl thread for calls made off the loops).
 public final class UpstreamStream: Sendable {
     public let status: Int
     /// Names lower-cased, in arrival order.
     public let headers: [(String, String)]
     private let buffer: StreamBuffer
     private let transfer: Transfer
-    private let loop: TransferLoop
+    private let loop: any TransferDriver
 
-    init(head: UpstreamResponse, buffer: StreamBuffer, transfer: Transfer, loop: TransferLoop) {
+    init(head: UpstreamResponse, buffer: StreamBuffer, transfer: Transfer, loop: any TransferDriver) {
         self.status = head.status
         self.headers = head.headers
         self.buffer = buffer
