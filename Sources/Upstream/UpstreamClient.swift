@@ -23,6 +23,7 @@ public final class UpstreamClient: Sendable {
     /// The curl thread until `shutdown` joins it.
     private let thread: Mutex<pthread_t?>
     private let calls = Atomic<Int>(0)
+    private let callsOnLoops = Atomic<Int>(0)
 
     /// - Parameters:
     ///   - maxConnectionsPerHost: concurrent connections to one host; calls beyond wait in curl. A
@@ -79,6 +80,7 @@ public final class UpstreamClient: Sendable {
         defer { calls.subtract(1, ordering: .relaxed) }
         let transfer = Transfer(request, bodyLimit: maxResponseBytes)
         if let onLoop = driver() {
+            callsOnLoops.add(1, ordering: .relaxed)
             let outcome = await withTaskCancellationHandler {
                 await withCheckedContinuation { continuation in
                     onLoop.submit(transfer, continuation)
@@ -108,6 +110,7 @@ public final class UpstreamClient: Sendable {
                                   now: Monotonic.nanoseconds())
         let transfer = Transfer(request, bodyLimit: Int(Int32.max), stream: buffer)
         if let onLoop = driver() {
+            callsOnLoops.add(1, ordering: .relaxed)
             let outcome = await withTaskCancellationHandler {
                 await withCheckedContinuation { continuation in
                     onLoop.submit(transfer, continuation)
@@ -126,6 +129,10 @@ public final class UpstreamClient: Sendable {
         }
         return UpstreamStream(head: try outcome.get(), buffer: buffer, transfer: transfer, loop: loop)
     }
+
+    /// Calls (and streams) run on an attached event loop since the start; the others ran on the
+    /// libcurl thread.
+    public var loopCallCount: Int { callsOnLoops.load(ordering: .relaxed) }
 
     /// Calls started and not yet answered.
     public var inFlight: Int { calls.load(ordering: .relaxed) }

@@ -35,6 +35,10 @@ struct UpstreamLoopTests {
         #expect(body == Array("hi".utf8))
         #expect(onLoopAfter)
         #expect(client.inFlight == 0)
+        #expect(client.loopCallCount == 1)
+        // Off the loops, the same client uses its libcurl thread.
+        _ = try await client.send(UpstreamRequest(url: url, body: Array("hi".utf8), timeout: .seconds(5)))
+        #expect(client.loopCallCount == 1)
         client.shutdown()
         group.shutdown()
     }
