@@ -29,6 +29,8 @@ public final class UpstreamClient: Sendable {
     ///   - maxConnectionsPerHost: concurrent connections to one host; calls beyond wait in curl. A
     ///     streamed generation holds its connection for its whole length, so this bounds the
     ///     streams open to one replica at once (1,024: a thousand streams on one loop were measured).
+    ///     The bound and the idle connections are per driver: each attached loop and the curl
+    ///     thread keep their own pool, since a connection lives in one multi handle.
     ///   - maxResponseBytes: a bigger response body fails the call with `.tooLarge`.
     public init(
         maxConnectionsPerHost: Int = 1024, tls: UpstreamTLS = .init(), maxResponseBytes: Int = 64 << 20
