@@ -43,7 +43,8 @@ let package = Package(
         // base64 embeddings); pure Swift, no I/O.
         .target(name: "ByteCodecs"),
         // HNSW over unit vectors (inner product): the embedded store's approximate search; pure Swift, no I/O.
-        .target(name: "VectorIndex"),
+        // Its Builtin module use is LLVM's prefetch, which Swift has no other way to say (Prefetch.swift).
+        .target(name: "VectorIndex", swiftSettings: [.unsafeFlags(["-enable-builtin-module"])]),
         // The protocol-neutral request/response interface every front-end implements.
         .target(name: "GatewayHTTP"),
         // RFC 6455: the opening handshake and the frame codec (masking, fragments, control frames,

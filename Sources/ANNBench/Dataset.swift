@@ -78,3 +78,21 @@ private func readTwo(_ file: UnsafeMutablePointer<FILE>, _ a: UnsafeMutablePoint
     b.pointee = y
     return true
 }
+
+/// The whole file, or nil when it cannot be opened.
+func readFile(_ path: String) -> [UInt8]? {
+    guard let file = fopen(path, "rb") else { return nil }
+    defer { fclose(file) }
+    fseek(file, 0, SEEK_END)
+    let size = ftell(file)
+    fseek(file, 0, SEEK_SET)
+    return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+        initialized = fread(buffer.baseAddress, 1, size, file)
+    }
+}
+
+func writeFile(_ path: String, _ bytes: [UInt8]) {
+    guard let file = fopen(path, "wb") else { fail("cannot write \(path)") }
+    defer { fclose(file) }
+    guard fwrite(bytes, 1, bytes.count, file) == bytes.count else { fail("short write to \(path)") }
+}

@@ -28,11 +28,12 @@ struct FlatBuffer<Element: BitwiseCopyable>: ~Copyable {
         }
     }
 
-    /// Room for `n` elements; doubling, so appends stay amortised O(1). Moves `base`: callers
+    /// Room for `n` elements; growing by half, so appends stay amortised O(1) and a big matrix
+    /// overshoots by at most a half. Moves `base`: callers
     /// holding the old pointer must not exist (the index grows only under its write lock).
     mutating func reserve(_ n: Int) {
         guard n > capacity else { return }
-        let grown = max(n, capacity * 2)
+        let grown = max(n, capacity + capacity / 2)
         let fresh = UnsafeMutablePointer<Element>.allocate(capacity: grown)
         fresh.initialize(from: base, count: count)
         base.deallocate()

@@ -55,6 +55,7 @@ extension GraphView {
                     visited[Int(next)] = epoch
                     ids[n] = next
                     n += 1
+                    prefetch(row(next))
                 }
             }
             guard n > 0 else { continue }
@@ -70,6 +71,8 @@ extension GraphView {
                     worst = scratch.results.top.score
                 }
             }
+            // The next expansion reads this block; start it while the heaps are tended.
+            if !scratch.candidates.isEmpty { prefetch(links(scratch.candidates.top.id, layer)) }
         }
     }
 }

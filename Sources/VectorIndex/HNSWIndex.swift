@@ -81,6 +81,19 @@ public final class HNSWIndex: @unchecked Sendable {
         return graph + scratch + insertScratch.bytes
     }
 
+    /// Room for `nodes` nodes without regrowing (the store knows a collection's size when it
+    /// builds a graph for it), so the buffers hold what they need instead of up to half again.
+    public func reserveCapacity(_ nodes: Int) {
+        lock.withWriteLock {
+            vectors.reserve(nodes * d)
+            links0.reserve(nodes * (m0 + 1))
+            levels.reserve(nodes)
+            upperStart.reserve(nodes)
+            tombstones.reserve(nodes)
+            upperLinks.reserve(nodes / max(m - 1, 1) * (m + 1) + 64)
+        }
+    }
+
     /// The arrays as pointers; call with the lock held, and only after any growth.
     func view() -> GraphView {
         GraphView(vectors: vectors.base, links0: links0.base, upperStart: upperStart.base, upperLinks: upperLinks.base,

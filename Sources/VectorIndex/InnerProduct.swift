@@ -36,6 +36,14 @@ enum InnerProduct {
             let p2 = matrix + Int(ids[j + 2]) * d, p3 = matrix + Int(ids[j + 3]) * d
             let r0 = UnsafeRawPointer(p0), r1 = UnsafeRawPointer(p1)
             let r2 = UnsafeRawPointer(p2), r3 = UnsafeRawPointer(p3)
+            // The next group's rows start loading while this group is summed.
+            var ahead = j + 4
+            while ahead < min(j + 8, n) {
+                let next = UnsafeRawPointer(matrix + Int(ids[ahead]) * d)
+                prefetch(next)
+                prefetch(next + 64)
+                ahead += 1
+            }
             var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
             var o = 0
             while o < end {

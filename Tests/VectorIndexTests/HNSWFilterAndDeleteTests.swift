@@ -5,7 +5,7 @@ import VectorIndex
 @Suite struct HNSWFilterAndDeleteTests {
     static let d = 32
     #if DEBUG
-    static let n = 2_000
+    static let n = 1_500
     #else
     static let n = 10_000
     #endif
