@@ -14,5 +14,13 @@ fi
 command -v taskset >/dev/null || { echo "bench-ann: taskset (util-linux) is needed" >&2; exit 1; }
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   nice -n 19 swift build --scratch-path "$SCRATCH" -c release --static-swift-stdlib --product pattern-ann-bench >&2
+  # The same code for AVX2 and FMA, like pip's hnswlib (-march=native): x86-64 only.
+  if [ "$(uname -m)" = x86_64 ] && grep -qw avx2 /proc/cpuinfo; then
+    nice -n 19 swift build --scratch-path "$SCRATCH-haswell" -c release --static-swift-stdlib --product pattern-ann-bench \
+      -Xswiftc -target-cpu -Xswiftc haswell >&2
+  else
+    export ANN_LIBS=${ANN_LIBS:-pattern,hnswlib,faiss}
+  fi
 fi
-ANN_BIN=${ANN_BIN:-$PWD/$SCRATCH/release/pattern-ann-bench} exec .venv-ann/bin/python scripts/bench-ann.py "$@"
+ANN_BIN=${ANN_BIN:-$PWD/$SCRATCH/release/pattern-ann-bench} \
+  ANN_BIN_HASWELL=${ANN_BIN_HASWELL:-$PWD/$SCRATCH-haswell/release/pattern-ann-bench} exec .venv-ann/bin/python scripts/bench-ann.py "$@"

@@ -64,6 +64,8 @@ extension GraphView {
                 let s = scores[j]
                 guard scratch.results.count < ef || s > worst else { continue }
                 let e = Scored(score: s, id: ids[j])
+                // A candidate this good is likely expanded soon: its link block starts loading now.
+                prefetch(links(e.id, layer))
                 scratch.candidates.push(e)
                 if admission.admits(e.id) {
                     scratch.results.push(e)
