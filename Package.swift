@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "pattern-gateway", targets: ["PatternGatewayMain"]),
         .executable(name: "pattern-upstream-sim", targets: ["PatternUpstreamSim"]),
         .executable(name: "pattern-vector-bench", targets: ["PatternVectorBench"]),
+        .executable(name: "pattern-ann-bench", targets: ["ANNBench"]),
         // The parsers Tests/Fuzz drives (its own package, built with -sanitize=fuzzer); no binary ships it.
         .library(name: "PatternGatewayFuzzSurface",
                  targets: ["GatewayHTTP", "HTTP1Codec", "GraphQL", "Protobuf", "GatewayProto", "Transport", "Upstream",
@@ -44,6 +45,9 @@ let package = Package(
         // What an event loop offers the layers that do I/O on it without owning it (libcurl's sockets
         // and timers): Transport's loops implement it, Upstream drives curl with it.
         .target(name: "LoopInterface"),
+        // HNSW over unit vectors (inner product): the embedded store's approximate search; pure Swift, no I/O.
+        // Its Builtin module use is LLVM's prefetch, which Swift has no other way to say (Prefetch.swift).
+        .target(name: "VectorIndex", swiftSettings: [.unsafeFlags(["-enable-builtin-module"])]),
         // The protocol-neutral request/response interface every front-end implements.
         .target(name: "GatewayHTTP"),
         // RFC 6455: the opening handshake and the frame codec (masking, fragments, control frames,
@@ -115,11 +119,14 @@ let package = Package(
             ]),
         // The embedded store's exact search timed in process (scripts/bench --suite vectors).
         .executableTarget(name: "PatternVectorBench", dependencies: ["GatewayCore"]),
+        // VectorIndex's HNSW against hnswlib and faiss on the same files (scripts/bench-ann.sh).
+        .executableTarget(name: "ANNBench", dependencies: ["VectorIndex"]),
 
         // What the test suites share (a recording ResponseWriter, a seeded generator); never part of a product.
         .target(name: "GatewayTestSupport", dependencies: ["GatewayHTTP"], path: "Tests/Support"),
         .testTarget(name: "GatewayHTTPTests", dependencies: ["GatewayHTTP"]),
         .testTarget(name: "ByteCodecsTests", dependencies: ["ByteCodecs"]),
+        .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "GatewayTestSupport"]),
         .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "GatewayHTTP"]),
         .testTarget(name: "HTTP1CodecTests", dependencies: ["HTTP1Codec", "GatewayHTTP", "GatewayTestSupport"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),

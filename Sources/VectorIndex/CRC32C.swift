@@ -1,0 +1,47 @@
+/// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of the serialized graph:
+/// the one iSCSI, ext4 and RocksDB use to catch torn or flipped bytes. Slicing by eight (eight
+/// table look-ups per 8 bytes), so a million-point graph with its vectors (about 1.7 GB at 384
+/// dimensions) is checked in about a second instead of several.
+///
+/// Runs on: the caller's thread; pure.
+enum CRC32C {
+    /// Eight tables of 256, one after another: table k advances a byte through k more zeros.
+    static let table: [UInt32] = {
+        var t = [UInt32](repeating: 0, count: 8 * 256)
+        for i in 0..<256 {
+            var c = UInt32(i)
+            for _ in 0..<8 { c = c & 1 != 0 ? (c >> 1) ^ 0x82F6_3B78 : c >> 1 }
+            t[i] = c
+        }
+        for k in 1..<8 {
+            for i in 0..<256 { t[k * 256 + i] = (t[(k - 1) * 256 + i] >> 8) ^ t[Int(t[(k - 1) * 256 + i] & 0xFF)] }
+        }
+        return t
+    }()
+
+    static func checksum(_ bytes: UnsafeRawBufferPointer, seed: UInt32 = 0) -> UInt32 {
+        var crc = ~seed
+        table.withUnsafeBufferPointer { t in
+            var i = 0
+            let n = bytes.count
+            while i + 8 <= n {
+                let lo = bytes.loadUnaligned(fromByteOffset: i, as: UInt32.self).littleEndian ^ crc
+                let hi = bytes.loadUnaligned(fromByteOffset: i + 4, as: UInt32.self).littleEndian
+                crc = t[7 * 256 + Int(lo & 0xFF)] ^ t[6 * 256 + Int((lo >> 8) & 0xFF)]
+                    ^ t[5 * 256 + Int((lo >> 16) & 0xFF)] ^ t[4 * 256 + Int(lo >> 24)]
+                    ^ t[3 * 256 + Int(hi & 0xFF)] ^ t[2 * 256 + Int((hi >> 8) & 0xFF)]
+                    ^ t[1 * 256 + Int((hi >> 16) & 0xFF)] ^ t[Int(hi >> 24)]
+                i += 8
+            }
+            while i < n {
+                crc = t[Int((crc ^ UInt32(bytes[i])) & 0xFF)] ^ (crc >> 8)
+                i += 1
+            }
+        }
+        return ~crc
+    }
+
+    static func checksum(_ bytes: [UInt8]) -> UInt32 {
+        bytes.withUnsafeBytes { checksum($0) }
+    }
+}
