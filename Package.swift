@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "Upstream", dependencies: ["CCurl", "LoopInterface"]),
         // The shared core: model registry, pattern routing, breakers, retries, cache, batch
         // queue, metrics. Every front-end calls it; it knows nothing of HTTP.
-        .target(name: "GatewayCore", dependencies: ["JSON", "Upstream", "Redis", "CLinux", "ByteCodecs"]),
+        .target(name: "GatewayCore", dependencies: ["JSON", "Upstream", "Redis", "CLinux", "ByteCodecs", "VectorIndex"]),
         // OpenSSL behind memory BIOs: ciphertext in, plaintext out; no I/O.
         .target(name: "TLS", dependencies: ["COpenSSL"]),
 

@@ -103,7 +103,8 @@ struct CoreAssembly {
     /// The embedded store under the data directory, or Qdrant when one is configured.
     static func makeVectorStore(_ settings: GatewaySettings, pool: UpstreamPool) throws -> any VectorStore {
         if settings.core.vectorStore == .qdrant { return try makeQdrantStore(settings.core, pool: pool) }
-        return try EmbeddedVectorStore(directory: settings.dataDir + "/vectors")
+        return try EmbeddedVectorStore(directory: settings.dataDir + "/vectors",
+                                       collections: settings.core.registry.models.map { VectorCollection(model: $0) })
     }
 
     /// Each store call gets the longest model deadline (REAL_TIME_TIMEOUT unless models differ),

@@ -116,6 +116,24 @@ enum PatternEncoders {
             w.beginObject()
             w.key("m"); w.number(m.indexM)
             w.key("ef_construct"); w.number(m.indexEfConstruct)
+            w.key("index_threshold"); w.number(m.indexThreshold)
+            w.key("ef"); w.number(m.searchEf)
+            // The embedded store's graph: null below the threshold (and with Qdrant).
+            w.key("graph")
+            if let g = core.graphStatus(model: m.name) {
+                w.beginObject()
+                w.key("state"); w.string(g.state)
+                w.key("indexed_points"); w.number(g.indexedPoints)
+                w.key("pending_points"); w.number(g.pendingPoints)
+                w.key("nodes"); w.number(g.nodes)
+                w.key("tombstones"); w.number(g.tombstones)
+                w.key("memory_bytes"); w.number(g.memoryBytes)
+                w.key("rebuild_reason")
+                if let r = g.rebuildReason { w.string(r) } else { w.null() }
+                w.endObject()
+            } else {
+                w.null()
+            }
             w.endObject()
             w.key("endpoints")
             w.beginArray()

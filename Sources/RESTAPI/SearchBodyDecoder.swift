@@ -2,7 +2,8 @@ import GatewayCore
 import JSON
 
 /// Reads a vector search body (spec §3, "Vector patterns"):
-/// `{"query_vector": [...], "query": "text", "limit": 10, "filter": {"key": "value"}, "score_threshold": 0.5}`.
+/// `{"query_vector": [...], "query": "text", "limit": 10, "filter": {"key": "value"}, "score_threshold": 0.5}`,
+/// and for the embedded store's graph `"ef": 128` and `"exact": true`.
 /// The vector goes straight from the bytes into floats (no token or String per element): a
 /// 384-float body is the gateway's most common large input.
 enum SearchBodyDecoder {
@@ -18,6 +19,8 @@ enum SearchBodyDecoder {
         /// protocol (gRPC's `map<string, string>`), so a number could never match.
         var filter: [String: String] = [:]
         var scoreThreshold: Double?
+        var ef: Int?
+        var exact = false
     }
 
     static func decode(_ body: [UInt8]) throws(GatewayError) -> Fields {
@@ -41,6 +44,16 @@ enum SearchBodyDecoder {
                     throw GatewayError.invalid("score_threshold must be a number", field: "score_threshold")
                 }
                 f.scoreThreshold = n.double
+            case "ef":
+                guard case .number(let n) = try r.next(), let i = n.int, (1...10_000).contains(i) else {
+                    throw GatewayError.invalid("ef must be an integer from 1 to 10000", field: "ef")
+                }
+                f.ef = i
+            case "exact":
+                switch try r.next() {
+                case .bool(let b): f.exact = b
+                default: throw GatewayError.invalid("exact must be true or false", field: "exact")
+                }
             default:
                 try r.skipValue()
             }

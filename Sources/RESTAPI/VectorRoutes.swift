@@ -65,7 +65,8 @@ struct VectorRoutes: Sendable {
                 _ = try core.model(named: name)
                 let f = try SearchBodyDecoder.decode(body)
                 let query = SearchQuery(model: name, vector: f.queryVector, text: f.query, limit: f.limit, filter: f.filter,
-                                        scoreThreshold: f.scoreThreshold.map { Float($0) }, context: call, rawBody: body)
+                                        scoreThreshold: f.scoreThreshold.map { Float($0) }, ef: f.ef, exact: f.exact,
+                                        context: call, rawBody: body)
                 outcome = try await core.search(query)
             }
             var r = Reply.json(200, VectorEncoders.searched(outcome))

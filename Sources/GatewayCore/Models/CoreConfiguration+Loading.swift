@@ -34,6 +34,8 @@ extension CoreConfiguration {
             if let v = m.timeout { updated.timeout = try Self.positive(v, file, "\(key).timeout") }
             if let v = m.index?.m { updated.indexM = try Self.range(v, 2...512, file, "\(key).index.m") }
             if let v = m.index?.efConstruct { updated.indexEfConstruct = try Self.range(v, 4...4096, file, "\(key).index.ef_construct") }
+            if let v = m.index?.threshold { updated.indexThreshold = try Self.range(v, 1...1_000_000_000, file, "\(key).index.index_threshold") }
+            if let v = m.index?.ef { updated.searchEf = try Self.range(v, 1...10_000, file, "\(key).index.ef") }
             if let v = m.endpoints { updated.endpoints = try Self.endpoints(v, file, "\(key).endpoints") }
             if m.endpoints != nil { endpointsConfigured = true }
             if let d = m.dialect {
@@ -109,6 +111,18 @@ extension CoreConfiguration {
                 let parsed = try Self.endpoints(list, file, variable)
                 registry.update(model.name) { $0.endpoints = parsed }
                 endpointsConfigured = true
+            }
+            // MODEL_INDEX_THRESHOLD_GENERAL, MODEL_HNSW_EF_YI34: the model's part of its endpoint variable.
+            let suffix = String(variable.dropLast("_ENDPOINT".count))
+            let threshold = "MODEL_INDEX_THRESHOLD_" + suffix
+            if let v = env[threshold], !v.isEmpty {
+                let parsed = try Self.range(Self.int(v, file, threshold), 1...1_000_000_000, file, threshold)
+                registry.update(model.name) { $0.indexThreshold = parsed }
+            }
+            let ef = "MODEL_HNSW_EF_" + suffix
+            if let v = env[ef], !v.isEmpty {
+                let parsed = try Self.range(Self.int(v, file, ef), 1...10_000, file, ef)
+                registry.update(model.name) { $0.searchEf = parsed }
             }
         }
         if let v = env["REAL_TIME_TIMEOUT"] { try setTimeouts(Self.positive(Self.double(v, file, "REAL_TIME_TIMEOUT"), file, "REAL_TIME_TIMEOUT")) }

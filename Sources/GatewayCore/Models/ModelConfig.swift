@@ -10,6 +10,11 @@ public struct ModelConfig: Sendable, Equatable {
     public var timeout: Double
     public var indexM: Int
     public var indexEfConstruct: Int
+    /// Points from which the embedded store keeps an HNSW graph for the model's collection
+    /// (below it, the exact scan answers).
+    public var indexThreshold = 20_000
+    /// Candidates a graph search keeps when the request names none (`ef`); at least the limit.
+    public var searchEf = 128
     /// Base URLs of the replicas, e.g. "http://127.0.0.1:11403".
     public var endpoints: [String]
     public var dialect: UpstreamDialect

@@ -24,9 +24,14 @@ public struct ModelsFileSection: Decodable, Sendable {
         public struct Index: Decodable, Sendable {
             public var m: Int?
             public var efConstruct: Int?
+            /// Points from which the embedded store keeps a graph (`index_threshold`).
+            public var threshold: Int?
+            /// The default search-time `ef` (`ef`).
+            public var ef: Int?
             enum CodingKeys: String, CodingKey {
-                case m
+                case m, ef
                 case efConstruct = "ef_construct"
+                case threshold = "index_threshold"
             }
         }
 

@@ -58,3 +58,11 @@ extension PatternCore {
         vectors.metrics.points[model]?.set(Double(n))
     }
 }
+
+extension PatternCore {
+    /// The model's HNSW graph in the embedded store (nil: Qdrant, or a collection still below its
+    /// threshold, answered by the exact scan).
+    public func graphStatus(model: String) -> GraphStatus? {
+        (vectorStore as? EmbeddedVectorStore)?.graphStatus[model]
+    }
+}

@@ -58,7 +58,11 @@ extension PatternCore {
         case (_?, _?):
             throw .invalid("send either query_vector or query, not both", field: "query")
         }
-        let search = StoreSearch(vector: vector, limit: query.limit, filter: query.filter, scoreThreshold: query.scoreThreshold)
+        if let ef = query.ef, !(1...10_000).contains(ef) {
+            throw .invalid("ef must be between 1 and 10000", field: "ef")
+        }
+        let search = StoreSearch(vector: vector, limit: query.limit, filter: query.filter,
+                                 scoreThreshold: query.scoreThreshold, ef: query.ef, exact: query.exact)
         // Read before the store so a concurrent ingest can only make this entry unreachable,
         // never let it outlive the data it came from.
         let generation = model.cacheTTL > 0 ? await vectors.generation(model.name) : nil

@@ -9,15 +9,21 @@ public struct SearchQuery: Sendable {
     public var filter: [String: String]
     /// Hits scoring below it are dropped.
     public var scoreThreshold: Float?
+    /// Candidates an HNSW search keeps (nil: the model's `index.ef`).
+    public var ef: Int?
+    /// The exact answer (every point scored) even where the embedded store keeps a graph.
+    public var exact: Bool
     public var context: CallContext
     /// The request body as received, when the front-end has one (REST): the results are then
     /// also cached under those exact bytes, for `PatternCore.searchRepeated`.
     public var rawBody: [UInt8]?
 
     public init(model: String, vector: [Float]? = nil, text: String? = nil, limit: Int = 10,
-                filter: [String: String] = [:], scoreThreshold: Float? = nil, context: CallContext,
-                rawBody: [UInt8]? = nil) {
+                filter: [String: String] = [:], scoreThreshold: Float? = nil, ef: Int? = nil, exact: Bool = false,
+                context: CallContext, rawBody: [UInt8]? = nil) {
         self.rawBody = rawBody
+        self.ef = ef
+        self.exact = exact
         self.model = model
         self.vector = vector
         self.text = text

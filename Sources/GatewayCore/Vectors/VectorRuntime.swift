@@ -38,7 +38,8 @@ final class VectorRuntime: Sendable {
     }
 
     /// `pattern:{model}:search:{sha256}` over everything that changes the answer: the
-    /// generations, the vector's bits, the limit, the filter (sorted by key) and the threshold.
+    /// generations, the vector's bits, the limit, `ef` and `exact`, the filter (sorted by key)
+    /// and the threshold.
     static func searchKey(model: String, generation: (local: UInt64, shared: UInt64), search: StoreSearch) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(32 + search.vector.count * 4)
@@ -50,6 +51,8 @@ final class VectorRuntime: Sendable {
         append(generation.local)
         append(generation.shared)
         append(UInt32(search.limit))
+        append(UInt32(search.ef ?? 0))
+        bytes.append(search.exact ? 1 : 0)
         if let t = search.scoreThreshold {
             bytes.append(1)
             append(t.bitPattern)

@@ -52,17 +52,26 @@ public struct VectorCollection: Sendable, Hashable {
     public var dimensions: Int
     public var indexM: Int
     public var indexEfConstruct: Int
+    /// The embedded store keeps an HNSW graph from this many points on (nil: never, as for the
+    /// all-models self-test's scratch collections).
+    public var indexThreshold: Int?
+    /// The search-time `ef` when a search names none.
+    public var searchEf: Int
 
-    public init(name: String, dimensions: Int, indexM: Int = 16, indexEfConstruct: Int = 200) {
+    public init(name: String, dimensions: Int, indexM: Int = 16, indexEfConstruct: Int = 200,
+                indexThreshold: Int? = nil, searchEf: Int = 128) {
         self.name = name
         self.dimensions = dimensions
         self.indexM = indexM
         self.indexEfConstruct = indexEfConstruct
+        self.indexThreshold = indexThreshold
+        self.searchEf = searchEf
     }
 
     public init(model: ModelConfig) {
         self.init(name: model.name, dimensions: model.vectorSize, indexM: model.indexM,
-                  indexEfConstruct: model.indexEfConstruct)
+                  indexEfConstruct: model.indexEfConstruct, indexThreshold: model.indexThreshold,
+                  searchEf: model.searchEf)
     }
 }
 
@@ -72,11 +81,18 @@ public struct StoreSearch: Sendable, Hashable {
     public var limit: Int
     public var filter: [String: String]
     public var scoreThreshold: Float?
+    /// Candidates a graph search keeps (nil: the collection's default); raised to `limit`.
+    public var ef: Int?
+    /// Score every point (the exact answer) even where a graph exists.
+    public var exact: Bool
 
-    public init(vector: [Float], limit: Int, filter: [String: String] = [:], scoreThreshold: Float? = nil) {
+    public init(vector: [Float], limit: Int, filter: [String: String] = [:], scoreThreshold: Float? = nil,
+                ef: Int? = nil, exact: Bool = false) {
         self.vector = vector
         self.limit = limit
         self.filter = filter
         self.scoreThreshold = scoreThreshold
+        self.ef = ef
+        self.exact = exact
     }
 }

@@ -23,6 +23,11 @@ struct EmbeddedCollection: Sendable {
 
     func contains(_ id: String) -> Bool { slots[id] != nil }
 
+    func slot(of id: String) -> Int? { slots[id] }
+
+    /// The unit vector stored for `slot`.
+    func vector(at slot: Int) -> ArraySlice<Float> { rows[(slot * dimensions)..<((slot + 1) * dimensions)] }
+
     /// Replaces a known id's row in place, so a re-ingest never duplicates; the last of equal
     /// ids wins.
     mutating func upsert(_ batch: VectorRows) {

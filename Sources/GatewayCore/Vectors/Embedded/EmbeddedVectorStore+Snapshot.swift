@@ -37,12 +37,13 @@ extension EmbeddedVectorStore {
     /// log. The old log must be whole before the next one exists: replay calls a torn tail
     /// anywhere but in the last log corruption.
     private func takeSnapshot() throws(GatewayError) {
-        let taken = try state.withLock { (s) throws(GatewayError) -> (EmbeddedCollections, UInt64, VectorStoreFiles)? in
+        let taken = try state.withLock {
+            (s) throws(GatewayError) -> (EmbeddedCollections, UInt64, VectorStoreFiles, [String: CollectionGraph])? in
             guard s.log != nil, !s.log!.isFolded else { return nil }
             let next = try s.log!.rotate()
-            return (s.collections, next, s.log!.files)
+            return (s.collections, next, s.log!.files, s.graphs)
         }
-        guard let (image, next, files) = taken else { return }
+        guard let (image, next, files, graphs) = taken else { return }
         do throws(GatewayError) {
             try VectorSnapshotWriter.write(image, nextGeneration: next, files: files)
         } catch {
@@ -50,5 +51,7 @@ extension EmbeddedVectorStore {
             throw error
         }
         state.withLock { $0.log?.snapshotWritten(next) }
+        // After the points: a graph that fails to save costs a rebuild at the next start, nothing more.
+        try? VectorGraphFiles.write(graphs, files: files)
     }
 }

@@ -33,6 +33,10 @@ public final class EmbeddedVectorStore: VectorStore {
         var collections = EmbeddedCollections()
         /// nil for a memory-only store.
         var log: VectorLog?
+        /// HNSW graphs of the collections past their threshold (see EmbeddedVectorStore+Graph).
+        var graphs: [String: CollectionGraph] = [:]
+        /// Each model collection's index settings, from the configuration and every call.
+        var graphSettings: [String: GraphSettings] = [:]
     }
 
     /// What opening found on disk (all zero for a memory-only store).
@@ -54,14 +58,16 @@ public final class EmbeddedVectorStore: VectorStore {
     /// Opens (creating if needed) the store in `directory` and replays it; nil keeps everything
     /// in memory only. Throws `unavailable` naming the file (and offset) when the files cannot
     /// be read or trusted, or when another open store holds the directory. `pool` runs what
-    /// waits on the disk.
-    public convenience init(directory: String?, snapshotThreshold: Int = 64 << 20, pool: BlockingPool = .shared)
-        throws(GatewayError)
+    /// waits on the disk. `collections` (the models') carry the index settings: the saved graph
+    /// of each collection past its threshold is loaded and checked, or rebuilt in the background.
+    public convenience init(directory: String?, snapshotThreshold: Int = 64 << 20, pool: BlockingPool = .shared,
+                            collections: [VectorCollection] = []) throws(GatewayError)
     {
         var opened: VectorStoreOpener.Opened?
         // Replay stays on the caller: it runs once, before any loop serves a request.
         if let directory { opened = try VectorStoreOpener.open(directory: directory) }
         self.init(opened: opened, snapshotThreshold: snapshotThreshold, pool: pool)
+        openGraphs(collections)
     }
 
     private init(opened: VectorStoreOpener.Opened?, snapshotThreshold: Int, pool: BlockingPool) {
@@ -82,6 +88,7 @@ public final class EmbeddedVectorStore: VectorStore {
         let chunks = persistent ? rows.chunked(maxBytes: Self.recordBytes) : [rows]
         // Encoded and checksummed before taking the lock.
         let frames = persistent ? chunks.map { VectorLogRecord.upsert($0).frame } : []
+        var startIndexer = false
         let end = try change { (s) throws(GatewayError) in
             if let holds = s.collections.conflictingDimensions(collection.name, collection.dimensions) {
                 throw Self.sizeConflict(collection, holds: holds, field: "points")
@@ -92,6 +99,10 @@ public final class EmbeddedVectorStore: VectorStore {
                 if persistent { _ = try s.log!.writer.append(frame: frames[k]) }
                 s.collections.upsert(chunk)
             }
+            startIndexer = Self.graphAfterUpsert(&s, collection, ids: rows.ids)
+        }
+        if startIndexer, let graph = state.withLock({ $0.graphs[collection.name] }) {
+            self.startIndexer(collection.name, graph)
         }
         try await makeDurable(end)
     }
@@ -99,7 +110,14 @@ public final class EmbeddedVectorStore: VectorStore {
     public func search(_ request: StoreSearch, in collection: VectorCollection) async throws(GatewayError) -> [ScoredPoint] {
         try VectorChecks.vector(request.vector, dimensions: collection.dimensions, model: collection.name,
                                 field: "query_vector")
-        guard let snapshot = state.withLock({ $0.collections[collection.name] }) else { return [] }
+        var startIndexer = false
+        let taken = state.withLock { s -> (EmbeddedCollection, CollectionGraph?)? in
+            // A collection replayed past its threshold gets its graph at its first call.
+            if s.graphs[collection.name] == nil { startIndexer = Self.graphAfterUpsert(&s, collection, ids: []) }
+            return s.collections[collection.name].map { ($0, s.graphs[collection.name]) }
+        }
+        guard let (snapshot, graph) = taken else { return [] }
+        if startIndexer, let graph { self.startIndexer(collection.name, graph) }
         guard snapshot.dimensions == collection.dimensions else {
             throw Self.sizeConflict(collection, holds: snapshot.dimensions, field: "query_vector")
         }
@@ -107,12 +125,15 @@ public final class EmbeddedVectorStore: VectorStore {
         let (limit, filter, threshold) = (request.limit, request.filter, request.scoreThreshold)
         let work = snapshot.count * snapshot.dimensions
         if work < Self.offloadWork {
-            return snapshot.search(unitQuery: query, limit: limit, filter: filter, scoreThreshold: threshold)
+            return Self.graphSearch(request, query: query, in: snapshot, graph: graph)
+                ?? snapshot.search(unitQuery: query, limit: limit, filter: filter, scoreThreshold: threshold)
         }
         let parts = work >= Self.splitWork ? ScanParallelism.cpus : 1
         // Detached: off the caller's executor, and the parts' tasks inherit no executor preference.
         return await Task.detached {
-            await snapshot.search(unitQuery: query, limit: limit, filter: filter, scoreThreshold: threshold, parts: parts)
+            if let found = Self.graphSearch(request, query: query, in: snapshot, graph: graph) { return found }
+            return await snapshot.search(unitQuery: query, limit: limit, filter: filter, scoreThreshold: threshold,
+                                         parts: parts)
         }.value
     }
 
@@ -128,6 +149,7 @@ public final class EmbeddedVectorStore: VectorStore {
             guard let c = s.collections[collection.name], ids.contains(where: c.contains) else { return }
             if persistent { _ = try s.log!.writer.append(frame: frame) }
             s.collections.delete(ids, from: collection.name)
+            s.graphs[collection.name]?.removed(ids)
         }
         try await makeDurable(end)
     }
@@ -137,12 +159,15 @@ public final class EmbeddedVectorStore: VectorStore {
             guard s.collections[name] != nil else { return }
             if persistent { _ = try s.log!.writer.append(frame: VectorLogRecord.drop(collection: name).frame) }
             s.collections.drop(name)
+            s.graphs[name] = nil
         }
         try await makeDurable(end)
     }
 
+    /// The points and, past the threshold, the collection's graph.
     public func memoryBytes(collection: String) -> Int? {
-        state.withLock { $0.collections[collection]?.memoryBytes ?? 0 }
+        let (points, graph) = state.withLock { ($0.collections[collection]?.memoryBytes ?? 0, $0.graphs[collection]) }
+        return points + (graph?.memoryBytes ?? 0)
     }
 
     /// False once the log refuses changes (a failed fsync, or `close`): searches still answer.
