@@ -92,7 +92,8 @@ struct PatternServiceMethods: Sendable {
         let query = SearchQuery(
             model: req.model, vector: req.queryVector.isEmpty ? nil : req.queryVector,
             text: req.query.isEmpty ? nil : req.query, limit: req.limit == 0 ? 10 : Int(clamping: req.limit),
-            filter: filter, scoreThreshold: req.scoreThreshold == 0 ? nil : req.scoreThreshold, context: call.context)
+            filter: filter, scoreThreshold: req.scoreThreshold == 0 ? nil : req.scoreThreshold,
+            ef: req.ef == 0 ? nil : Int(req.ef), exact: req.exact, context: call.context)
         let outcome = try await core.search(query)
         let response = SearchResponse(
             model: outcome.model,

@@ -19,6 +19,8 @@ extension FileDescriptor {
         ])
         search.addMap("filter", 5, key: .string, value: .string, fullName: "gateway.SearchRequest")
         search.fields.append(f("score_threshold", 6, .float))
+        search.fields.append(f("ef", 7, .int32))
+        search.fields.append(f("exact", 8, .bool))
 
         var scored = m("ScoredPoint", [f("id", 1, .string), f("score", 2, .float)])
         scored.addMap("payload", 3, key: .string, value: .string, fullName: "gateway.ScoredPoint")

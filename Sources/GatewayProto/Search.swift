@@ -7,11 +7,16 @@ public struct SearchRequest: GatewayMessage {
     public var limit: UInt32
     public var filter: [(key: String, value: String)]
     public var scoreThreshold: Float
+    /// 0: the model's default.
+    public var ef: Int32
+    public var exact: Bool
 
     public init(
         model: String = "", queryVector: [Float] = [], query: String = "", limit: UInt32 = 0,
-        filter: [(key: String, value: String)] = [], scoreThreshold: Float = 0
+        filter: [(key: String, value: String)] = [], scoreThreshold: Float = 0, ef: Int32 = 0, exact: Bool = false
     ) {
+        self.ef = ef
+        self.exact = exact
         self.model = model
         self.queryVector = queryVector
         self.query = query
@@ -30,6 +35,8 @@ public struct SearchRequest: GatewayMessage {
             case 4: limit = try r.uint32()
             case 5: filter.append(try r.mapEntry())
             case 6: scoreThreshold = try r.float()
+            case 7: ef = try r.int32()
+            case 8: exact = try r.bool()
             default: try r.skipField()
             }
         }
@@ -42,11 +49,13 @@ public struct SearchRequest: GatewayMessage {
         w.field(4, uint32: limit)
         w.map(5, filter)
         w.field(6, scoreThreshold)
+        w.field(7, int32: ef)
+        w.field(8, exact)
     }
 
     public static func == (a: Self, b: Self) -> Bool {
         a.model == b.model && a.queryVector == b.queryVector && a.query == b.query && a.limit == b.limit
-            && pairsEqual(a.filter, b.filter) && a.scoreThreshold == b.scoreThreshold
+            && pairsEqual(a.filter, b.filter) && a.scoreThreshold == b.scoreThreshold && a.ef == b.ef && a.exact == b.exact
     }
 }
 

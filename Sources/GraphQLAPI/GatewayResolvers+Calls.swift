@@ -47,7 +47,8 @@ extension GatewayResolvers {
         let query = SearchQuery(
             model: try args.string("model"), vector: args.optionalFloats("queryVector"), text: args.optionalString("query"),
             limit: args.optionalInt("limit") ?? 10, filter: filter,
-            scoreThreshold: args["scoreThreshold"]?.numberValue.map(\.float), context: state.call)
+            scoreThreshold: args["scoreThreshold"]?.numberValue.map(\.float), ef: args.optionalInt("ef"),
+            exact: args.optionalBool("exact") ?? false, context: state.call)
         let outcome = try await coreCall { () async throws(GatewayError) in try await core.search(query) }
         state.recordCache(info.path, hit: outcome.cached)
         return .json(CoreValues.search(outcome))

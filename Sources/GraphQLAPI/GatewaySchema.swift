@@ -36,6 +36,10 @@ type Query {
     "Exact match on payload keys."
     filter: JSON
     scoreThreshold: Float
+    "Candidates the embedded store's HNSW graph keeps (default: the model's index.ef)."
+    ef: Int
+    "Score every point (the exact answer) even where a graph exists."
+    exact: Boolean = false
   ): SearchResult!
   "Whether every model's upstream and store are reachable."
   health: Health!
@@ -56,6 +60,10 @@ type Mutation {
     "Exact match on payload keys."
     filter: JSON
     scoreThreshold: Float
+    "Candidates the embedded store's HNSW graph keeps (default: the model's index.ef)."
+    ef: Int
+    "Score every point (the exact answer) even where a graph exists."
+    exact: Boolean = false
   ): SearchResult!
   "Stores points in the model's collection; an id that exists is replaced."
   ingest(model: String!, vectors: [PointInput!]!): IngestResult!
