@@ -127,6 +127,7 @@ enum PatternEncoders {
                 w.key("pending_points"); w.number(g.pendingPoints)
                 w.key("nodes"); w.number(g.nodes)
                 w.key("tombstones"); w.number(g.tombstones)
+                w.key("compactions"); w.number(g.compactions)
                 w.key("memory_bytes"); w.number(g.memoryBytes)
                 w.key("rebuild_reason")
                 if let r = g.rebuildReason { w.string(r) } else { w.null() }

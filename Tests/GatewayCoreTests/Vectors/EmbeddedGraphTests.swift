@@ -118,6 +118,36 @@ struct EmbeddedGraphTests {
         #expect(r >= 0.9, "recall@10 after deletes \(r)")
     }
 
+    @Test("past a quarter of tombstones the graph is rebuilt without them, searches answering throughout")
+    func compaction() async throws {
+        let store = EmbeddedVectorStore()
+        var rng = SplitMix64(seed: 17)
+        let points = Self.clustered(2000, dimensions: 24, rng: &rng)
+        try await store.upsert(points, into: collection)
+        _ = try await waitReady(store, collection.name)
+        let victims = stride(from: 0, to: 2000, by: 3).map { "p\($0)" }
+        try await store.delete(ids: victims, from: collection)
+        let gone = Set(victims)
+        // Searches go on while the compaction builds and swaps.
+        for p in points.prefix(100) {
+            let hits = try await store.search(StoreSearch(vector: p.vector, limit: 10), in: collection)
+            #expect(hits.count == 10)
+            #expect(!hits.contains { gone.contains($0.id) })
+        }
+        var status = try #require(store.graphStatus[collection.name])
+        for _ in 0..<6000 where status.compactions == 0 {
+            try await Task.sleep(for: .milliseconds(10))
+            status = try #require(store.graphStatus[collection.name])
+        }
+        #expect(status.compactions >= 1)
+        #expect(status.nodes == 2000 - victims.count)
+        #expect(status.tombstones == 0)
+        #expect(status.indexedPoints == 2000 - victims.count)
+        let queries = (0..<40).map { _ in VectorSearchReference.randomVector(24, &rng) }
+        let r = try await recall(store, queries)
+        #expect(r >= 0.95, "recall@10 after the compaction \(r)")
+    }
+
     @Test("filters: a common one walks the graph, a selective one scores its matches exactly")
     func filters() async throws {
         let store = EmbeddedVectorStore()

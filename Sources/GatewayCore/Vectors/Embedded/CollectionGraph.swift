@@ -28,14 +28,19 @@ struct GraphSettings: Sendable, Equatable {
 /// search through an older snapshot can only find nodes whose ids it then looks up itself.
 ///
 /// Runs on: the store's callers (event loops) for `changed`/`removed`/lookups, which take this
-/// lock for memory work only (tombstones are set after it is released: a search holds the
-/// index's read lock while its filter asks for ids here, so the order is always index, then
-/// this lock); the indexer task (Swift's global executor) for `take`/`record`.
+/// lock for memory work only; the indexer task (Swift's global executor) for `next`/`record`/
+/// `compact`. No index call is made while this lock is held (tombstones are set after it is
+/// released): a search holds the index's read lock while its filter asks for ids here, so the
+/// order is always index, then this lock.
 final class CollectionGraph: Sendable {
     let settings: GraphSettings
-    let index: HNSWIndex
 
     private struct State {
+        var index: HNSWIndex
+        /// Bumped when a compaction swaps the index: node numbers of an older one mean nothing.
+        var generation = 0
+        /// While a compaction builds, the nodes retired meanwhile (live in what it copied).
+        var retiredDuringCompaction: [Int32]?
         /// Node → point id, "" once the node is stale (its point deleted or re-ingested). Filled
         /// in insertion order by the one indexer, so its count trails `index.count` at most by
         /// the batch in flight.
@@ -52,6 +57,9 @@ final class CollectionGraph: Sendable {
         var inFlight: [String: UInt64] = [:]
         var nextTicket: UInt64 = 1
         var indexerRunning = false
+        /// Deletes left a quarter of the nodes tombstones; the indexer compacts when it is free.
+        var compactionDue = false
+        var compactions = 0
         /// Why the graph was built from scratch, for `optimizations/status` (nil: loaded or grown).
         var rebuildReason: String?
     }
@@ -61,8 +69,8 @@ final class CollectionGraph: Sendable {
     /// A graph for `ids`, all pending: the indexer links them in the background.
     init(settings: GraphSettings, dimensions: Int, backlog ids: [String], rebuildReason: String? = nil) {
         self.settings = settings
-        index = HNSWIndex(HNSWParameters(dimensions: dimensions, m: settings.m, efConstruction: settings.efConstruction))
-        var s = State()
+        var s = State(index: HNSWIndex(HNSWParameters(dimensions: dimensions, m: settings.m,
+                                                      efConstruction: settings.efConstruction)))
         s.backlog = ids
         s.rebuildReason = rebuildReason
         state = Mutex(s)
@@ -72,8 +80,7 @@ final class CollectionGraph: Sendable {
     /// found missing from it.
     init(settings: GraphSettings, index: HNSWIndex, idOfNode: [String], pending: [String]) {
         self.settings = settings
-        self.index = index
-        var s = State()
+        var s = State(index: index)
         s.idOfNode = idOfNode
         for (node, id) in idOfNode.enumerated() where !id.isEmpty { s.nodeOfID[id] = Int32(node) }
         for id in pending {
@@ -88,7 +95,7 @@ final class CollectionGraph: Sendable {
     /// Points upserted: their old nodes retire, the points wait for the indexer. Returns true when
     /// the caller must start the indexer.
     func changed(_ ids: some Sequence<String>) -> Bool {
-        let (retired, start) = state.withLock { s -> ([Int32], Bool) in
+        let (index, retired, start) = state.withLock { s -> (HNSWIndex, [Int32], Bool) in
             var retired: [Int32] = []
             for id in ids {
                 if let node = s.nodeOfID.removeValue(forKey: id) {
@@ -99,15 +106,17 @@ final class CollectionGraph: Sendable {
                 s.pending[id] = s.nextTicket
                 s.nextTicket += 1
             }
-            return (retired, Self.claimIndexer(&s))
+            s.retiredDuringCompaction? += retired
+            return (s.index, retired, Self.claimIndexer(&s))
         }
         for node in retired { index.delete(node) }
         return start
     }
 
-    /// Points deleted: their nodes retire and nothing of them stays pending.
-    func removed(_ ids: some Sequence<String>) {
-        let retired = state.withLock { s -> [Int32] in
+    /// Points deleted: their nodes retire and nothing of them stays pending. Returns true when the
+    /// caller must start the indexer (the tombstones now call for a compaction).
+    func removed(_ ids: some Sequence<String>) -> Bool {
+        let (index, retired) = state.withLock { s -> (HNSWIndex, [Int32]) in
             var retired: [Int32] = []
             for id in ids {
                 if let node = s.nodeOfID.removeValue(forKey: id) {
@@ -117,25 +126,54 @@ final class CollectionGraph: Sendable {
                 s.inFlight.removeValue(forKey: id)
                 s.pending.removeValue(forKey: id)
             }
-            return retired
+            s.retiredDuringCompaction? += retired
+            return (s.index, retired)
         }
         for node in retired { index.delete(node) }
+        guard index.compactionAdvised else { return false }
+        return state.withLock { s in
+            s.compactionDue = true
+            return Self.claimIndexer(&s)
+        }
     }
 
     /// Whether the indexer must be started (work waits and none runs); claims it if so.
     func claimIndexer() -> Bool { state.withLock { Self.claimIndexer(&$0) } }
 
     private static func claimIndexer(_ s: inout State) -> Bool {
-        guard !s.indexerRunning, s.backlogNext < s.backlog.count || !s.pending.isEmpty else { return false }
+        guard !s.indexerRunning, s.backlogNext < s.backlog.count || !s.pending.isEmpty || s.compactionDue else {
+            return false
+        }
         s.indexerRunning = true
         return true
     }
 
     // MARK: the indexer
 
-    /// Up to `limit` ids to link in, backlog first, now in flight; empty (and the indexer
-    /// released) when nothing waits.
-    func take(_ limit: Int) -> [String] {
+    enum Work {
+        case link([String])
+        /// A quarter of the nodes are tombstones: build the graph anew without them (`compact`).
+        case compact
+        /// Nothing waits; the indexer is released.
+        case done
+    }
+
+    /// The indexer's next step: up to `limit` ids to link in (backlog first, now in flight), a
+    /// compaction, or nothing.
+    func next(_ limit: Int) -> Work {
+        let batch = take(limit)
+        if !batch.isEmpty { return .link(batch) }
+        // Asked outside this lock: nothing here waits for the index's lock while holding it.
+        if indexForLinking.compactionAdvised { return .compact }
+        return state.withLock { s in
+            guard s.pending.isEmpty else { return .link([]) }
+            s.indexerRunning = false
+            s.compactionDue = false
+            return .done
+        }
+    }
+
+    private func take(_ limit: Int) -> [String] {
         state.withLock { s in
             var batch: [String] = []
             while batch.count < limit, s.backlogNext < s.backlog.count {
@@ -155,8 +193,40 @@ final class CollectionGraph: Sendable {
                 s.inFlight[id] = ticket
                 batch.append(id)
             }
-            if batch.isEmpty { s.indexerRunning = false }
             return batch
+        }
+    }
+
+    /// The index the indexer inserts into (only it swaps the index, so this stays current for it).
+    var indexForLinking: HNSWIndex { state.withLock { $0.index } }
+
+    /// Rebuilds the index without its tombstones and swaps it in: the old one serves searches and
+    /// takes deletes meanwhile (those are replayed on the new one); only the indexer inserts, and
+    /// it is here, so nothing is inserted meanwhile.
+    ///
+    /// Runs on: the indexer task; as long as building the live nodes' graph takes.
+    func compact() {
+        let old = state.withLock { s -> HNSWIndex in
+            s.retiredDuringCompaction = []
+            return s.index
+        }
+        let (fresh, newIDs) = old.compacted()
+        state.withLock { s in
+            var idOfNode = [String](repeating: "", count: fresh.count)
+            for (node, id) in s.idOfNode.enumerated() where !id.isEmpty && node < newIDs.count && newIDs[node] >= 0 {
+                idOfNode[Int(newIDs[node])] = id
+            }
+            for node in s.retiredDuringCompaction ?? [] where Int(node) < newIDs.count && newIDs[Int(node)] >= 0 {
+                fresh.delete(newIDs[Int(node)])
+                idOfNode[Int(newIDs[Int(node)])] = ""
+            }
+            s.nodeOfID = [:]
+            for (node, id) in idOfNode.enumerated() where !id.isEmpty { s.nodeOfID[id] = Int32(node) }
+            s.idOfNode = idOfNode
+            s.index = fresh
+            s.generation += 1
+            s.retiredDuringCompaction = nil
+            s.compactions += 1
         }
     }
 
@@ -179,6 +249,7 @@ final class CollectionGraph: Sendable {
             }
             return retire
         }
+        let index = indexForLinking
         for node in retire { index.delete(node) }
     }
 
@@ -193,13 +264,22 @@ final class CollectionGraph: Sendable {
         }
     }
 
-    /// The point ids of `nodes` ("" for a stale or not yet recorded node).
-    func ids(of nodes: [Int32]) -> [String] {
-        state.withLock { s in nodes.map { Int($0) < s.idOfNode.count ? s.idOfNode[Int($0)] : "" } }
+    /// The index to search and its generation, for `ids(of:generation:)`.
+    func current() -> (index: HNSWIndex, generation: Int) { state.withLock { ($0.index, $0.generation) } }
+
+    /// The point ids of `nodes` ("" for a stale or not yet recorded node); nil when a compaction
+    /// replaced the index since `generation` (search again).
+    func ids(of nodes: [Int32], generation: Int) -> [String]? {
+        state.withLock { s in
+            guard s.generation == generation else { return nil }
+            return nodes.map { Int($0) < s.idOfNode.count ? s.idOfNode[Int($0)] : "" }
+        }
     }
 
-    func id(of node: Int32) -> String {
-        state.withLock { s in Int(node) < s.idOfNode.count ? s.idOfNode[Int(node)] : "" }
+    func id(of node: Int32, generation: Int) -> String {
+        state.withLock { s in
+            s.generation == generation && Int(node) < s.idOfNode.count ? s.idOfNode[Int(node)] : ""
+        }
     }
 
     // MARK: status and persistence
@@ -211,23 +291,26 @@ final class CollectionGraph: Sendable {
         var pending: Int
         var nodes: Int
         var tombstones: Int
+        var compactions: Int
         var memoryBytes: Int
         var rebuildReason: String?
     }
 
     var status: Status {
-        let (building, live, waiting, reason) = state.withLock { s in
+        let (building, live, waiting, reason, compactions, index) = state.withLock { s in
             (s.backlogNext < s.backlog.count, s.nodeOfID.count,
-             s.backlog.count - s.backlogNext + s.pending.count + s.inFlight.count, s.rebuildReason)
+             s.backlog.count - s.backlogNext + s.pending.count + s.inFlight.count, s.rebuildReason, s.compactions, s.index)
         }
         return Status(state: building ? "building" : "ready", indexed: live, pending: waiting, nodes: index.count,
-                      tombstones: index.deletedCount, memoryBytes: memoryBytes, rebuildReason: reason)
+                      tombstones: index.deletedCount, compactions: compactions, memoryBytes: memoryBytes,
+                      rebuildReason: reason)
     }
 
     /// The graph's memory: the index and the node table.
     var memoryBytes: Int {
-        let table = state.withLock { s in
-            s.idOfNode.capacity * MemoryLayout<String>.stride + s.nodeOfID.capacity * (MemoryLayout<String>.stride + 8) * 2
+        let (table, index) = state.withLock { s in
+            (s.idOfNode.capacity * MemoryLayout<String>.stride + s.nodeOfID.capacity * (MemoryLayout<String>.stride + 8) * 2,
+             s.index)
         }
         return index.memoryBytes + table
     }
@@ -235,8 +318,8 @@ final class CollectionGraph: Sendable {
     /// What a snapshot saves: the node table as of now and the index bytes (read after, so every
     /// node the table names is in them; a node inserted in between is unnamed, i.e. stale).
     func persistable() -> (idOfNode: [String], index: [UInt8])? {
-        let table = state.withLock { s -> [String]? in s.backlogNext < s.backlog.count ? nil : s.idOfNode }
-        guard let table else { return nil }  // half built: rebuilt at the next start instead
+        let taken = state.withLock { s -> ([String], HNSWIndex)? in s.backlogNext < s.backlog.count ? nil : (s.idOfNode, s.index) }
+        guard let (table, index) = taken else { return nil }  // half built: rebuilt at the next start instead
         return (table, index.serialized(includingVectors: true))
     }
 }

@@ -31,15 +31,22 @@ extension EmbeddedVectorStore {
     func startIndexer(_ name: String, _ graph: CollectionGraph) {
         Task.detached(priority: .utility) { [weak self] in
             while let self {
-                let batch = graph.take(Self.indexerBatch)
-                if batch.isEmpty { return }
+                let batch: [String]
+                switch graph.next(Self.indexerBatch) {
+                case .done: return
+                case .compact:
+                    graph.compact()
+                    continue
+                case .link(let ids): batch = ids
+                }
                 let (vectors, current) = self.state.withLock { s -> ([[Float]?], Bool) in
                     guard s.graphs[name] === graph, let c = s.collections[name] else { return ([], false) }
                     return (batch.map { id in c.slot(of: id).map { Array(c.vector(at: $0)) } }, true)
                 }
                 guard current else { return }
+                let index = graph.indexForLinking
                 for (id, vector) in zip(batch, vectors) {
-                    graph.record(id, node: vector.map { graph.index.insert($0) })
+                    graph.record(id, node: vector.map { index.insert($0) })
                 }
             }
         }
@@ -56,19 +63,29 @@ extension EmbeddedVectorStore {
             return scoreMatching(query, filter: filter, in: c, limit: request.limit, threshold: request.scoreThreshold)
         }
         let ef = max(request.ef ?? graph.settings.ef, request.limit)
-        let hits: [HNSWHit]
-        if filter.isEmpty {
-            hits = graph.index.search(query, k: request.limit, ef: ef)
-        } else {
-            hits = graph.index.search(query, k: request.limit, ef: ef) { node in
-                let id = graph.id(of: node)
-                guard !id.isEmpty, let slot = c.slot(of: id) else { return false }
-                return EmbeddedCollection.matches(c.payloads[slot], filter)
+        var hits: [HNSWHit] = []
+        var named: [String] = []
+        // A compaction may swap the index between the search and the naming: search again.
+        for _ in 0..<3 {
+            let (index, generation) = graph.current()
+            if filter.isEmpty {
+                hits = index.search(query, k: request.limit, ef: ef)
+            } else {
+                hits = index.search(query, k: request.limit, ef: ef) { node in
+                    let id = graph.id(of: node, generation: generation)
+                    guard !id.isEmpty, let slot = c.slot(of: id) else { return false }
+                    return EmbeddedCollection.matches(c.payloads[slot], filter)
+                }
             }
+            if let ids = graph.ids(of: hits.map(\.id), generation: generation) {
+                named = ids
+                break
+            }
+            hits = []
         }
         var found: [ScoredPoint] = []
         found.reserveCapacity(hits.count + unindexed.count)
-        for (hit, id) in zip(hits, graph.ids(of: hits.map(\.id))) {
+        for (hit, id) in zip(hits, named) {
             // A node of a point this snapshot does not hold (ingested after it) is skipped.
             guard !id.isEmpty, let slot = c.slot(of: id) else { continue }
             found.append(ScoredPoint(id: id, score: min(1, max(-1, hit.score)), payload: c.payloads[slot]))
@@ -157,7 +174,7 @@ extension EmbeddedVectorStore {
         return graphs.mapValues { g in
             let s = g.status
             return GraphStatus(state: s.state, indexedPoints: s.indexed, pendingPoints: s.pending, nodes: s.nodes,
-                               tombstones: s.tombstones, memoryBytes: s.memoryBytes, m: g.settings.m,
+                               tombstones: s.tombstones, compactions: s.compactions, memoryBytes: s.memoryBytes, m: g.settings.m,
                                efConstruct: g.settings.efConstruction, ef: g.settings.ef,
                                threshold: g.settings.threshold, rebuildReason: s.rebuildReason)
         }
@@ -173,6 +190,8 @@ public struct GraphStatus: Sendable, Equatable {
     public var pendingPoints: Int
     public var nodes: Int
     public var tombstones: Int
+    /// Times the graph was rebuilt without its tombstones (past a quarter of its nodes).
+    public var compactions: Int
     public var memoryBytes: Int
     public var m: Int
     public var efConstruct: Int

@@ -144,12 +144,16 @@ public final class EmbeddedVectorStore: VectorStore {
     public func delete(ids: [String], from collection: VectorCollection) async throws(GatewayError) {
         guard !ids.isEmpty else { return }
         let frame = persistent ? VectorLogRecord.delete(collection: collection.name, ids: ids).frame : []
+        var startIndexer = false
         let end = try change { (s) throws(GatewayError) in
             // Nothing to remove, nothing to log.
             guard let c = s.collections[collection.name], ids.contains(where: c.contains) else { return }
             if persistent { _ = try s.log!.writer.append(frame: frame) }
             s.collections.delete(ids, from: collection.name)
-            s.graphs[collection.name]?.removed(ids)
+            startIndexer = s.graphs[collection.name]?.removed(ids) ?? false
+        }
+        if startIndexer, let graph = state.withLock({ $0.graphs[collection.name] }) {
+            self.startIndexer(collection.name, graph)
         }
         try await makeDurable(end)
     }
