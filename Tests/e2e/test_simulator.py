@@ -468,8 +468,9 @@ def test_cut_over_h2c_resets_the_stream(sim):
                             json.dumps({"model": "yi34b", "prompt": "cut", "stream": True})],
                            capture_output=True, text=True, timeout=10)
     assert r.returncode == 92, (r.returncode, r.stderr)     # CURLE_HTTP2_STREAM: RST_STREAM, not END_STREAM
-    # curl drops what it read in the same pass as the reset, so only "some" tokens show.
-    assert r.stdout.startswith("data: {") and "[DONE]" not in r.stdout
+    # curl drops what it read in the same pass as the reset, so "some" tokens show, or none when
+    # the tokens and the reset arrive in one read (a busy machine); never the end of the stream.
+    assert (r.stdout == "" or r.stdout.startswith("data: {")) and "[DONE]" not in r.stdout, r.stdout
 
 
 def test_error_event_after_tokens(sim):
