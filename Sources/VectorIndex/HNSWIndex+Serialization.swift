@@ -6,7 +6,8 @@
 /// starts (i32 × count), layer-0 links (i32 × count × (2m + 1)), upper links (i32), optionally the
 /// vectors (f32 × count × dimensions), and last a CRC-32C of everything before it. The vectors
 /// may be left out when the store persists them itself; they are then passed back on load, in
-/// id order.
+/// id order, tombstoned nodes' rows included (they still route): a store that drops a deleted
+/// point's row must keep the vectors in, or snapshot a `compacted()` graph.
 extension HNSWIndex {
     static let magic: [UInt8] = Array("PGHNSWIX".utf8)
     static let formatVersion: UInt32 = 1

@@ -7,7 +7,7 @@ enum Fixtures {
     /// stays quick, and the recall floors are the same.
     #if DEBUG
     static let large = (count: 2_000, dimensions: 32)
-    static let wide = (count: 600, dimensions: 384)
+    static let wide = (count: 500, dimensions: 384)
     #else
     static let large = (count: 20_000, dimensions: 64)
     static let wide = (count: 5_000, dimensions: 384)

@@ -53,4 +53,19 @@ import VectorIndex
         let a = Fixtures.build(data, dimensions: d), b = Fixtures.build(data, dimensions: d)
         #expect(a.serialized() == b.serialized())
     }
+
+    /// `memoryBytes` covers at least the rows and layer-0 links, and a reserved index holds no
+    /// more than what it needs plus search scratch.
+    @Test func memoryIsAccounted() {
+        let d = 16, n = 2_000, m = 8
+        let data = Fixtures.vectors(.random, count: n, dimensions: d, seed: 9)
+        let index = HNSWIndex(HNSWParameters(dimensions: d, m: m, efConstruction: 40))
+        index.reserveCapacity(n)
+        let floor = n * d * 4 + n * (2 * m + 1) * 4
+        #expect(index.memoryBytes >= floor)
+        for i in 0..<n { index.insert(Fixtures.row(data, i, d)) }
+        _ = index.search(Fixtures.row(data, 0, d), k: 10, ef: 40)
+        #expect(index.memoryBytes >= floor)
+        #expect(index.memoryBytes < floor + floor / 4 + 64 * 1024, "\(index.memoryBytes) for a floor of \(floor)")
+    }
 }
