@@ -94,19 +94,13 @@ final class CollectionGraph: Sendable {
 
     /// Points upserted: their old nodes retire, the points wait for the indexer. Returns true when
     /// the caller must start the indexer.
-    func changed(_ ids: some Sequence<String>) -> Bool {
+    func changed(_ ids: [String]) -> Bool {
         let (index, retired, start) = state.withLock { s -> (HNSWIndex, [Int32], Bool) in
-            var retired: [Int32] = []
+            let retired = Self.retire(ids, &s)
             for id in ids {
-                if let node = s.nodeOfID.removeValue(forKey: id) {
-                    s.idOfNode[Int(node)] = ""
-                    retired.append(node)
-                }
-                s.inFlight.removeValue(forKey: id)
                 s.pending[id] = s.nextTicket
                 s.nextTicket += 1
             }
-            s.retiredDuringCompaction? += retired
             return (s.index, retired, Self.claimIndexer(&s))
         }
         for node in retired { index.delete(node) }
@@ -115,19 +109,10 @@ final class CollectionGraph: Sendable {
 
     /// Points deleted: their nodes retire and nothing of them stays pending. Returns true when the
     /// caller must start the indexer (the tombstones now call for a compaction).
-    func removed(_ ids: some Sequence<String>) -> Bool {
+    func removed(_ ids: [String]) -> Bool {
         let (index, retired) = state.withLock { s -> (HNSWIndex, [Int32]) in
-            var retired: [Int32] = []
-            for id in ids {
-                if let node = s.nodeOfID.removeValue(forKey: id) {
-                    s.idOfNode[Int(node)] = ""
-                    retired.append(node)
-                }
-                s.inFlight.removeValue(forKey: id)
-                s.pending.removeValue(forKey: id)
-            }
-            s.retiredDuringCompaction? += retired
-            return (s.index, retired)
+            for id in ids { s.pending.removeValue(forKey: id) }
+            return (s.index, Self.retire(ids, &s))
         }
         for node in retired { index.delete(node) }
         guard index.compactionAdvised else { return false }
@@ -135,6 +120,21 @@ final class CollectionGraph: Sendable {
             s.compactionDue = true
             return Self.claimIndexer(&s)
         }
+    }
+
+    /// Forgets the nodes of `ids` (the caller tombstones them once this lock is released) and any
+    /// insert of them in flight.
+    private static func retire(_ ids: [String], _ s: inout State) -> [Int32] {
+        var retired: [Int32] = []
+        for id in ids {
+            if let node = s.nodeOfID.removeValue(forKey: id) {
+                s.idOfNode[Int(node)] = ""
+                retired.append(node)
+            }
+            s.inFlight.removeValue(forKey: id)
+        }
+        s.retiredDuringCompaction? += retired
+        return retired
     }
 
     /// Whether the indexer must be started (work waits and none runs); claims it if so.
