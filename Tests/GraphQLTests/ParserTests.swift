@@ -282,7 +282,7 @@ private func at(_ line: Int, _ column: Int) -> GraphQL.SourceLocation { SourceLo
             }
         }
         #expect(kinds == ["object": 28, "enum": 7, "schema": 1, "scalar": 1, "interface": 1, "union": 2, "input": 2])
-        #expect([fieldCount, argumentCount, inputFieldCount, enumValueCount] as [Int] == [148, 43, 5, 18])
+        #expect([fieldCount, argumentCount, inputFieldCount, enumValueCount] as [Int] == [148, 47, 5, 18])
         #expect(
             query.prefix(3).map(\.name) == [
                 Name("models", at: at(18, 3)), Name("model", at: at(20, 3)), Name("patternStatus", at: at(22, 3)),

@@ -92,7 +92,7 @@ struct SchemaBuilderTests {
         let schema = try SchemaBuilder.build(sdl: sdl)
         let expected = try PythonOracle.schemas([sdl])[0]
         #expect(schema.typeNames.map(JSONValue.string) == expected["types"]?.arrayValue)
-        #expect(Array(schema.typeNames.prefix(9)) == ["JSON", "Query", "String", "ID", "Float", "Int", "Mutation", "Boolean", "Subscription"])
+        #expect(Array(schema.typeNames.prefix(9)) == ["JSON", "Query", "String", "ID", "Float", "Int", "Boolean", "Mutation", "Subscription"])
         #expect(schema.directives.map(\.name) == ["include", "skip", "deprecated", "specifiedBy", "oneOf"])
         #expect(schema.queryType == "Query" && schema.mutationType == "Mutation" && schema.subscriptionType == "Subscription")
         #expect(schema.type(named: "JSON")?.kind.specifiedByURL == "https://www.rfc-editor.org/rfc/rfc8259")
