@@ -1,3 +1,5 @@
+import Tracing
+
 /// Works one model's queue: takes up to batch_size items of queued jobs when the queue holds a
 /// full batch or the processing interval has passed, embeds the texts in upstream calls of at
 /// most batch_size inputs each (a single job may be larger than a batch), and hands each job its
@@ -121,7 +123,7 @@ public final class BatchWorker: Sendable {
                     let started = core.clock.now()
                     do throws(GatewayError) {
                         let answer = try await core.pool.generate(model: model, input: request.input, options: request.options,
-                                                                  requestID: job.requestID)
+                                                                  requestID: job.requestID, trace: .fresh())
                         let took = core.clock.now() - started
                         core.generation.record(model: model.name, protocolName: "batch", usage: answer.value.usage,
                                                firstToken: took, total: took)
@@ -145,15 +147,19 @@ public final class BatchWorker: Sendable {
     /// processing, and whoever claims them again sends every part anew, so a result is written
     /// once and whole.
     private func embedInParts(_ texts: [String], size: Int, requestID: String) async throws(GatewayError) -> [[Float]] {
+        // A queued job keeps its request id but not the caller's trace (the journal and the Redis
+        // stream hold none), so each worker run is a trace of its own.
+        let trace = TraceContext.fresh()
         guard texts.count > size else {
-            return try await core.pool.embed(model: model, texts: texts, requestID: requestID).vectors
+            return try await core.pool.embed(model: model, texts: texts, requestID: requestID, trace: trace).vectors
         }
         var vectors: [[Float]] = []
         vectors.reserveCapacity(texts.count)
         var start = 0
         while start < texts.count {
             let end = min(start + size, texts.count)
-            vectors += try await core.pool.embed(model: model, texts: Array(texts[start..<end]), requestID: requestID).vectors
+            vectors += try await core.pool.embed(model: model, texts: Array(texts[start..<end]), requestID: requestID,
+                                                 trace: trace).vectors
             start = end
         }
         return vectors

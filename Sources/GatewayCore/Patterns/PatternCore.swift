@@ -139,8 +139,9 @@ public final class PatternCore: Sendable {
         let pool = self.pool
         let texts = call.texts
         let requestID = call.context.requestID
+        let trace = call.context.trace
         let lookup = try await cache.vectors(forKey: key, ttlSeconds: model.cacheTTL) { () async throws(GatewayError) in
-            let r = try await pool.embed(model: model, texts: texts, requestID: requestID)
+            let r = try await pool.embed(model: model, texts: texts, requestID: requestID, trace: trace)
             served.withLock { $0 = (r.endpoint, r.upstreamDuration) }
             return r.vectors
         }
