@@ -8,7 +8,9 @@ extension PatternCore {
         let model = try model(named: query.model)
         let started = clock.now()
         do {
-            let (results, cached) = try await runSearch(model, query)
+            let (results, cached) = try await CallTrace.with(query.context.trace) { () async throws(GatewayError) in
+                try await runSearch(model, query)
+            }
             vectorFinished(model, .search, query.context, started: started, outcome: "success")
             return SearchOutcome(model: model.name, results: results, cached: cached,
                                  tookMs: Self.milliseconds(clock.now() - started))
@@ -32,7 +34,7 @@ extension PatternCore {
                 try VectorChecks.vector(points[i].vector, dimensions: model.vectorSize, model: model.name,
                                         field: "points[\(i)].vector")
             }
-            try await store(points, model, wait: true)
+            try await CallTrace.with(context.trace) { () async throws(GatewayError) in try await store(points, model, wait: true) }
             vectorFinished(model, .ingest, context, started: started, outcome: "success")
             return IngestOutcome(model: model.name, ingested: points.count, ids: points.map(\.id))
         } catch {
