@@ -1,0 +1,161 @@
+"""W3C trace context (issue 19): a `traceparent` (and `tracestate`) sent on REST, the OpenAI `/v1`
+API, GraphQL or gRPC metadata reaches the model server as a child span of the same trace; without
+one, or with a malformed one, the gateway starts a trace of its own. The simulator keeps the last
+`traceparent`/`tracestate` each model received (`GET /control`)."""
+from __future__ import annotations
+
+import re
+import uuid
+
+import grpc
+import pytest
+
+from grpc_support import stubs
+from services import gateway_env, http, module_gateways, sim  # noqa: F401 (fixtures)
+
+TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
+PARENT_ID = "00f067aa0ba902b7"
+TRACEPARENT = f"00-{TRACE_ID}-{PARENT_ID}-01"
+TRACESTATE = "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE"
+VALID = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
+
+
+@pytest.fixture(scope="module")
+def gw(sim, module_gateways):
+    return module_gateways.start(gateway_env(sim))
+
+
+def uniq(tag: str) -> str:
+    # A fresh text each time: a cached embedding makes no upstream call to look at.
+    return f"{tag}-{uuid.uuid4().hex[:12]}"
+
+
+def seen(sim, model: str) -> tuple[str, str | None, str | None]:
+    """The last traceparent the model server saw, split as (trace id, span id), and its tracestate."""
+    c = sim.counters(model)
+    m = VALID.match(c["last_traceparent"] or "")
+    assert m, f"the simulator saw no valid traceparent: {c['last_traceparent']!r}"
+    assert int(m.group(1), 16) != 0 and int(m.group(2), 16) != 0
+    return m.group(1), m.group(2), c["last_tracestate"]
+
+
+def rest_embed(gw, headers: dict) -> None:
+    r = http(gw.port, "POST", "/api/v1/external/general/embed", {"text": uniq("rest")}, headers=headers)
+    assert r.status == 200, r
+
+
+def test_rest_traceparent_reaches_the_model_server_as_a_child_span(gw, sim):
+    rest_embed(gw, {"traceparent": TRACEPARENT, "tracestate": TRACESTATE})
+    trace, span, state = seen(sim, "general")
+    assert trace == TRACE_ID
+    assert span != PARENT_ID
+    assert sim.counters("general")["last_traceparent"].endswith("-01")  # the sampled flag goes on
+    assert state == TRACESTATE
+
+
+def test_without_a_traceparent_the_gateway_starts_a_trace(gw, sim):
+    rest_embed(gw, {})
+    first, _, state = seen(sim, "general")
+    assert state is None
+    rest_embed(gw, {})
+    second, _, _ = seen(sim, "general")
+    assert first != second and TRACE_ID not in (first, second)
+
+
+@pytest.mark.parametrize("bad", [
+    TRACEPARENT.upper(),
+    f"00-{'0' * 32}-{PARENT_ID}-01",
+    f"00-{TRACE_ID}-{'0' * 16}-01",
+    f"ff-{TRACE_ID}-{PARENT_ID}-01",
+    f"00-{TRACE_ID}-{PARENT_ID}-01-extra",
+    "garbage",
+])
+def test_an_invalid_traceparent_gets_a_fresh_trace_and_the_call_still_succeeds(gw, sim, bad):
+    rest_embed(gw, {"traceparent": bad, "tracestate": TRACESTATE})
+    trace, _, state = seen(sim, "general")
+    assert trace != TRACE_ID
+    assert state is None  # a tracestate belongs to the traceparent it came with
+
+
+def test_a_future_version_is_read_by_its_first_four_fields(gw, sim):
+    rest_embed(gw, {"traceparent": f"01-{TRACE_ID}-{PARENT_ID}-01-more-fields", "tracestate": TRACESTATE})
+    trace, span, state = seen(sim, "general")
+    assert (trace, state) == (TRACE_ID, TRACESTATE) and span != PARENT_ID
+    assert sim.counters("general")["last_traceparent"].startswith("00-")
+
+
+def test_openai_embeddings_carry_the_trace(gw, sim):
+    r = http(gw.port, "POST", "/v1/embeddings", {"model": "general", "input": uniq("openai")},
+             headers={"traceparent": TRACEPARENT})
+    assert r.status == 200, r
+    trace, span, _ = seen(sim, "general")
+    assert trace == TRACE_ID and span != PARENT_ID
+
+
+def test_graphql_carries_the_trace(gw, sim):
+    query = "mutation E($t: String) { embed(model: \"general\", text: $t) { __typename } }"
+    r = http(gw.port, "POST", "/graphql", {"query": query, "variables": {"t": uniq("gql")}},
+             headers={"traceparent": TRACEPARENT, "tracestate": TRACESTATE})
+    assert r.status == 200 and "errors" not in r.json(), r
+    trace, span, state = seen(sim, "general")
+    assert (trace, state) == (TRACE_ID, TRACESTATE) and span != PARENT_ID
+
+
+@pytest.fixture(scope="module")
+def pb():
+    return stubs()
+
+
+def grpc_embed(gw, pb, metadata) -> None:
+    with grpc.insecure_channel(f"127.0.0.1:{gw.port}") as ch:
+        svc = pb[1].PatternServiceStub(ch)
+        r = svc.Embed(pb[0].EmbedRequest(model="general", texts=[uniq("grpc")]), metadata=metadata, timeout=10)
+        assert r.status == "completed" and len(r.embeddings) == 1, r
+
+
+def test_grpc_metadata_carries_the_trace(gw, sim, pb):
+    grpc_embed(gw, pb, [("traceparent", TRACEPARENT), ("tracestate", TRACESTATE)])
+    trace, span, state = seen(sim, "general")
+    assert (trace, state) == (TRACE_ID, TRACESTATE) and span != PARENT_ID
+
+
+def test_grpc_without_metadata_starts_a_trace(gw, sim, pb):
+    grpc_embed(gw, pb, [])
+    trace, _, state = seen(sim, "general")
+    assert trace != TRACE_ID and state is None
+
+
+# ------------------------------------------------------------------ Qdrant (the vector store's calls)
+
+@pytest.fixture(scope="module")
+def double():
+    from qdrant_double import QdrantDouble
+    d = QdrantDouble().start()
+    yield d
+    d.stop()
+
+
+@pytest.fixture(scope="module")
+def qgw(sim, double, module_gateways):
+    return module_gateways.start(gateway_env(sim, QDRANT_URL=double.url, REAL_TIME_TIMEOUT=30))
+
+
+def test_qdrant_calls_carry_the_trace(qgw, double, sim):
+    size = 384  # general's vectors
+    point = {"id": uniq("p"), "vector": [((j % 7) - 3) / 8 for j in range(size)], "payload": {"k": "v"}}
+    r = http(qgw.port, "POST", "/api/v1/patterns/general/ingest", {"vectors": [point]},
+             headers={"traceparent": TRACEPARENT, "tracestate": TRACESTATE})
+    assert r.status == 200, r
+    sent = double.recorded("PUT", r"/points$")
+    assert sent, double.recorded()
+    for call in sent:
+        m = VALID.match(call["traceparent"] or "")
+        assert m and m.group(1) == TRACE_ID and m.group(2) != PARENT_ID, call
+        assert call["tracestate"] == TRACESTATE
+    # A text search: the model server embeds the query and Qdrant searches, under one trace.
+    r = http(qgw.port, "POST", "/api/v1/patterns/general/search", {"query": uniq("q"), "limit": 1},
+             headers={"traceparent": TRACEPARENT})
+    assert r.status == 200, r
+    trace, _, _ = seen(sim, "general")
+    searched = double.recorded("POST", r"/points/(search|query)$")
+    assert trace == TRACE_ID and searched and VALID.match(searched[-1]["traceparent"]).group(1) == TRACE_ID
