@@ -101,6 +101,14 @@ def test_graphql_carries_the_trace(gw, sim):
     assert (trace, state) == (TRACE_ID, TRACESTATE) and span != PARENT_ID
 
 
+def test_generation_carries_the_trace(gw, sim):
+    r = http(gw.port, "POST", "/api/v1/external/phi3/generate", {"prompt": uniq("gen"), "max_tokens": 3},
+             headers={"traceparent": TRACEPARENT, "tracestate": TRACESTATE}, timeout=30)
+    assert r.status == 200, r
+    trace, span, state = seen(sim, "phi3")
+    assert (trace, state) == (TRACE_ID, TRACESTATE) and span != PARENT_ID
+
+
 @pytest.fixture(scope="module")
 def pb():
     return stubs()
