@@ -109,6 +109,17 @@ def test_generation_carries_the_trace(gw, sim):
     assert (trace, state) == (TRACE_ID, TRACESTATE) and span != PARENT_ID
 
 
+def test_graphql_over_websocket_continues_the_upgrade_requests_trace(gw, sim):
+    from test_graphql_streams import WS
+    ws = WS(gw.port, headers={"traceparent": TRACEPARENT, "tracestate": TRACESTATE})
+    ws.subscribe("e", "mutation E($t: String) { embed(model: \"general\", text: $t) { __typename } }", {"t": uniq("ws")})
+    msgs = ws.until_complete("e")
+    ws.close()
+    assert msgs[0]["type"] == "next" and "errors" not in msgs[0]["payload"], msgs
+    trace, span, state = seen(sim, "general")
+    assert (trace, state) == (TRACE_ID, TRACESTATE) and span != PARENT_ID
+
+
 @pytest.fixture(scope="module")
 def pb():
     return stubs()

@@ -66,7 +66,7 @@ struct TransportWSConnectionTests {
     /// Starts a connection on a fresh session; the task ends when the connection does.
     static func connect(_ server: GraphQLServer, headerCredential: String? = nil) -> (FakeWebSocketSession, Task<Void, Never>) {
         let session = FakeWebSocketSession()
-        let connection = TransportWSConnection(session: session, headerCredential: headerCredential,
+        let connection = TransportWSConnection(session: session, headerCredential: headerCredential, trace: nil,
                                                services: server.webSocketServices)
         return (session, Task { await connection.run() })
     }
