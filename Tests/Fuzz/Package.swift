@@ -57,5 +57,9 @@ let package = Package(
             name: "fuzz-websocket",
             dependencies: [.product(name: "PatternGatewayFuzzSurface", package: "PatternGateway"), "FuzzMain"],
             path: "Sources/FuzzWebSocket"),
+        .executableTarget(
+            name: "fuzz-hnswgraph",
+            dependencies: [.product(name: "PatternGatewayFuzzSurface", package: "PatternGateway"), "FuzzMain"],
+            path: "Sources/FuzzHNSWGraph"),
     ]
 )
