@@ -15,7 +15,7 @@ let package = Package(
         // The parsers Tests/Fuzz drives (its own package, built with -sanitize=fuzzer); no binary ships it.
         .library(name: "PatternGatewayFuzzSurface",
                  targets: ["GatewayHTTP", "HTTP1Codec", "GraphQL", "Protobuf", "GatewayProto", "Transport", "Upstream",
-                           "BatchAPI", "JSON", "WebSocket", "Tracing"]),
+                           "BatchAPI", "JSON", "WebSocket", "Tracing", "VectorIndex"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -3,7 +3,9 @@
 extension HNSWIndex {
     /// The `k` best live nodes the graph finds with `ef` candidates (at least `k`), best first,
     /// equal scores by id. `filter`, when given, is asked about visited nodes only; rejected ones
-    /// still route. `query` must be a unit vector of `dimensions` floats.
+    /// still route. `query` must be a unit vector of `dimensions` floats. A filtered search stops
+    /// only once it holds `ef` matches, so a filter matching few points walks most of the graph:
+    /// send those to `exactSearch` (or the store's scan) instead.
     ///
     /// Runs on: the caller's thread, under the read lock, concurrently with other searches.
     public func search(_ query: UnsafeBufferPointer<Float>, k: Int, ef: Int,

@@ -61,5 +61,8 @@ let package = Package(
             name: "fuzz-traceparent",
             dependencies: [.product(name: "PatternGatewayFuzzSurface", package: "PatternGateway"), "FuzzMain"],
             path: "Sources/FuzzTraceparent"),
+            name: "fuzz-hnswgraph",
+            dependencies: [.product(name: "PatternGatewayFuzzSurface", package: "PatternGateway"), "FuzzMain"],
+            path: "Sources/FuzzHNSWGraph"),
     ]
 )

@@ -57,7 +57,7 @@ import VectorIndex
             #expect(hits.count == 10)
             #expect(hits.allSatisfy { !victims.contains($0.id) })
         }
-        let recall = Fixtures.recall(index, queries: queries, dimensions: Self.d, ef: 128)
+        let recall = Fixtures.recall(index, queries: queries, dimensions: Self.d, ef: Fixtures.ef(shape))
         #expect(recall >= 0.95, "recall@10 \(recall) after \(victims.count) deletes")
     }
 

@@ -8,7 +8,7 @@ import VectorIndex
         let (n, d) = Fixtures.large
         let index = Fixtures.build(Fixtures.vectors(shape, count: n, dimensions: d, seed: 1), dimensions: d)
         let queries = Fixtures.vectors(shape, count: 100, dimensions: d, seed: 2)
-        let recall = Fixtures.recall(index, queries: queries, dimensions: d, ef: 128)
+        let recall = Fixtures.recall(index, queries: queries, dimensions: d, ef: Fixtures.ef(shape))
         #expect(recall >= 0.95, "recall@10 \(recall) on \(shape) \(n) × \(d)")
     }
 
@@ -17,7 +17,7 @@ import VectorIndex
         let (n, d) = Fixtures.wide
         let index = Fixtures.build(Fixtures.vectors(shape, count: n, dimensions: d, seed: 3), dimensions: d)
         let queries = Fixtures.vectors(shape, count: 50, dimensions: d, seed: 4)
-        let recall = Fixtures.recall(index, queries: queries, dimensions: d, ef: 128)
+        let recall = Fixtures.recall(index, queries: queries, dimensions: d, ef: Fixtures.ef(shape))
         #expect(recall >= 0.95, "recall@10 \(recall) on \(shape) \(n) × \(d)")
     }
 

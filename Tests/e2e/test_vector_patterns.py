@@ -115,9 +115,11 @@ def test_optimizations_status_shows_effective_settings(sim, gateways):
     assert set(models) == set(MODELS)
     # spec §1's table, with BULK_BATCH_SIZE=40 capping every batch_size
     assert models["deepcoder"]["batch_size"] == 40 and models["phi3"]["batch_size"] == 40
-    assert models["general"]["index"] == {"m": 16, "ef_construct": 200}
-    assert models["phi3"]["index"] == {"m": 32, "ef_construct": 400}
-    assert models["deepcoder"]["index"] == {"m": 64, "ef_construct": 800}
+    # plus the embedded store's graph settings (defaults) and its graph: none below the threshold
+    graphless = {"index_threshold": 20000, "ef": 128, "graph": None}
+    assert models["general"]["index"] == {"m": 16, "ef_construct": 200, **graphless}
+    assert models["phi3"]["index"] == {"m": 32, "ef_construct": 400, **graphless}
+    assert models["deepcoder"]["index"] == {"m": 64, "ef_construct": 800, **graphless}
     assert models["deepcoder"]["cache_ttl"] == 1200 and models["general"]["vector_size"] == 384
     assert models["general"]["endpoints"] == [sim.url] and models["general"]["timeout"] == 5
     assert doc["settings"]["retry_attempts"] == 2 and doc["settings"]["vector_store"] == "embedded"
