@@ -107,7 +107,7 @@ let package = Package(
             name: "PatternGatewayMain",
             dependencies: [
                 "Transport", "RESTAPI", "GRPCAPI", "GraphQLAPI", "GatewayHTTP", "GatewayCore", "Upstream", "Redis", "HTTP1Codec", "TLS", "CLinux", "YAMLConfig", "LoopInterface",
-                "BatchAPI",
+                "BatchAPI", "Tracing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

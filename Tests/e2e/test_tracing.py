@@ -4,14 +4,17 @@ one, or with a malformed one, the gateway starts a trace of its own. The simulat
 `traceparent`/`tracestate` each model received (`GET /control`)."""
 from __future__ import annotations
 
+import json
 import re
+import time
 import uuid
 
 import grpc
 import pytest
 
 from grpc_support import stubs
-from services import gateway_env, http, module_gateways, sim  # noqa: F401 (fixtures)
+from services import (gateway_env, gateways, http, module_gateways, poll_batches, redis_server,  # noqa: F401
+                      sim)
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 PARENT_ID = "00f067aa0ba902b7"
@@ -178,3 +181,92 @@ def test_qdrant_calls_carry_the_trace(qgw, double, sim):
     trace, _, _ = seen(sim, "general")
     searched = double.recorded("POST", r"/points/(search|query)$")
     assert trace == TRACE_ID and searched and VALID.match(searched[-1]["traceparent"]).group(1) == TRACE_ID
+
+
+# ------------------------------------------------------------------ queued work
+
+@pytest.mark.parametrize("store", ["embedded", "redis"])
+def test_a_queued_job_continues_the_accepting_requests_trace(sim, gateways, redis_server, store):
+    env = gateway_env(sim, redis_server if store == "redis" else None)
+    gw = gateways.start(env)
+    r = http(gw.port, "POST", "/api/v1/external/deepseek/embed", {"texts": [uniq("bulk")]},
+             headers={"traceparent": TRACEPARENT, "tracestate": TRACESTATE})
+    assert r.status == 202, r
+    batch_id = r.json()["batch_id"]
+    done = poll_batches(gw.port, [batch_id], timeout=20)
+    assert done[batch_id]["status"] == "completed", done
+    trace, span, state = seen(sim, "deepseek")
+    assert (trace, state) == (TRACE_ID, TRACESTATE) and span != PARENT_ID
+
+
+# ------------------------------------------------------------------ the access log
+
+def access_lines(gw, want: int, timeout: float = 5.0) -> list[dict]:
+    """The gateway's access lines so far (the log is written off the loops, so wait for `want`)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        lines = []
+        for raw in gw.log_path.read_text(errors="replace").splitlines():
+            try:
+                entry = json.loads(raw)
+            except ValueError:
+                continue
+            if entry.get("logger") == "access":
+                lines.append(entry)
+        if len(lines) >= want or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def logged(sim, module_gateways):
+    return module_gateways.start(gateway_env(sim), extra_args=("--access-log",))
+
+
+def test_the_access_log_names_the_request_id_and_the_callers_trace(logged, sim):
+    before = len(access_lines(logged, 0, timeout=0))
+    r = http(logged.port, "POST", "/api/v1/external/general/embed", {"text": uniq("log")},
+             headers={"traceparent": TRACEPARENT, "X-Request-Id": "req-trace-1"})
+    assert r.status == 200, r
+    line = access_lines(logged, before + 1)[before]
+    assert line["request_id"] == "req-trace-1" == r.headers["x-request-id"]
+    assert line["trace_id"] == TRACE_ID and line["trace_from"] == "caller"
+    assert (line["protocol"], line["method"], line["path"], line["status"]) == \
+        ("rest", "POST", "/api/v1/external/general/embed", 200)
+    assert float(line["duration_ms"]) > 0
+
+
+def test_a_generated_trace_in_the_log_is_the_one_the_model_server_saw(logged, sim):
+    for headers in ({}, {"traceparent": "garbage", "tracestate": TRACESTATE}):
+        before = len(access_lines(logged, 0, timeout=0))
+        r = http(logged.port, "POST", "/v1/embeddings", {"model": "general", "input": uniq("gen")}, headers=headers)
+        assert r.status == 200, r
+        line = access_lines(logged, before + 1)[before]
+        trace, _, state = seen(sim, "general")
+        assert line["trace_id"] == trace != TRACE_ID and line["trace_from"] == "gateway" and state is None
+        assert line["request_id"] == r.headers["x-request-id"] and line["protocol"] == "openai"
+
+
+def test_the_access_log_covers_graphql_and_grpc_with_its_status(logged, sim, pb):
+    before = len(access_lines(logged, 0, timeout=0))
+    r = http(logged.port, "POST", "/graphql", {"query": "{ __typename }"}, headers={"traceparent": TRACEPARENT})
+    assert r.status == 200, r
+    grpc_embed(logged, pb, [("traceparent", TRACEPARENT)])
+    with grpc.insecure_channel(f"127.0.0.1:{logged.port}") as ch:
+        with pytest.raises(grpc.RpcError) as err:
+            ch.unary_unary("/gateway.PatternService/NoSuchMethod")(b"", timeout=5)
+        assert err.value.code() == grpc.StatusCode.UNIMPLEMENTED
+    lines = access_lines(logged, before + 3)[before:]
+    by_protocol = {(l["protocol"], l["path"]): l for l in lines}
+    gql = by_protocol[("graphql", "/graphql")]
+    assert gql["status"] == 200 and gql["trace_id"] == TRACE_ID
+    ok = by_protocol[("grpc", "/gateway.PatternService/Embed")]
+    assert ok["status"] == 200 and ok["grpc_status"] == 0 and ok["trace_id"] == TRACE_ID
+    missing = by_protocol[("grpc", "/gateway.PatternService/NoSuchMethod")]
+    assert missing["grpc_status"] == 12  # UNIMPLEMENTED
+
+
+def test_without_the_flag_no_access_lines_are_written(gw, sim):
+    rest_embed(gw, {"traceparent": TRACEPARENT})
+    time.sleep(0.3)
+    assert access_lines(gw, 1, timeout=0) == []

@@ -108,7 +108,7 @@ extension PatternCore {
         let now = wall.wallTime()
         let job = BatchJob(id: BatchID.make(model: model.name, at: now), model: model.name, texts: [],
                            pattern: model.pattern, urgent: urgent, degraded: degraded, queuedAt: now,
-                           requestID: call.context.requestID,
+                           requestID: call.context.requestID, trace: call.context.trace,
                            generation: GenerationRequest(input: call.input, options: options))
         return try await enqueue(job, model: model, urgent: urgent, degraded: degraded, at: now)
     }

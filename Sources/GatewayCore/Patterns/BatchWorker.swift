@@ -86,7 +86,8 @@ public final class BatchWorker: Sendable {
     private func embed(_ jobs: [BatchJob], size: Int) async -> Bool {
         let texts = jobs.flatMap(\.texts)
         do {
-            let vectors = try await embedInParts(texts, size: size, requestID: jobs[0].requestID)
+            let vectors = try await embedInParts(texts, size: size, requestID: jobs[0].requestID,
+                                             trace: jobs[0].trace ?? .fresh())
             var offset = 0
             var landingFailed = false
             for job in jobs {
@@ -123,7 +124,7 @@ public final class BatchWorker: Sendable {
                     let started = core.clock.now()
                     do throws(GatewayError) {
                         let answer = try await core.pool.generate(model: model, input: request.input, options: request.options,
-                                                                  requestID: job.requestID, trace: .fresh())
+                                                                  requestID: job.requestID, trace: job.trace ?? .fresh())
                         let took = core.clock.now() - started
                         core.generation.record(model: model.name, protocolName: "batch", usage: answer.value.usage,
                                                firstToken: took, total: took)
@@ -146,10 +147,9 @@ public final class BatchWorker: Sendable {
     /// after another. Nothing is kept between claims: a crash between parts leaves the jobs
     /// processing, and whoever claims them again sends every part anew, so a result is written
     /// once and whole.
-    private func embedInParts(_ texts: [String], size: Int, requestID: String) async throws(GatewayError) -> [[Float]] {
-        // A queued job keeps its request id but not the caller's trace (the journal and the Redis
-        // stream hold none), so each worker run is a trace of its own.
-        let trace = TraceContext.fresh()
+    /// Jobs packed into one call continue the first job's trace, as they carry its request id.
+    private func embedInParts(_ texts: [String], size: Int, requestID: String,
+                              trace: TraceContext) async throws(GatewayError) -> [[Float]] {
         guard texts.count > size else {
             return try await core.pool.embed(model: model, texts: texts, requestID: requestID, trace: trace).vectors
         }

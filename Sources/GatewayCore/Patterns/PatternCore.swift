@@ -166,7 +166,7 @@ public final class PatternCore: Sendable {
         let now = wall.wallTime()
         let job = BatchJob(id: BatchID.make(model: model.name, at: now), model: model.name, texts: call.texts,
                            pattern: model.pattern, urgent: urgent, degraded: degraded, queuedAt: now,
-                           requestID: call.context.requestID, ingest: call.ingest)
+                           requestID: call.context.requestID, trace: call.context.trace, ingest: call.ingest)
         return try await enqueue(job, model: model, urgent: urgent, degraded: degraded, at: now)
     }
 
