@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from services import Simulator, gateway_env, gateways, get_json, http, sim  # noqa: F401 (fixtures)
+from services import fresh_sim, gateway_env, gateways, get_json, http, sim  # noqa: F401 (fixtures)
 
 # Selenium Manager would otherwise try to download a browser or driver; these are Debian's.
 os.environ["SE_OFFLINE"] = "true"
@@ -22,7 +22,7 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 FAST_CHECKS = dict(PATTERN_HEALTH_INTERVAL="0.2", PATTERN_HEALTH_TIMEOUT="1",
                    PATTERN_HEALTH_UNHEALTHY_THRESHOLD="2", PATTERN_HEALTH_HEALTHY_THRESHOLD="2")
-FAULTY = "deepseek"     # its own simulator, so its health can fail alone
+FAULTY = "deepseek"     # behind a simulator of its own, so its health can fail alone
 TRY_MODEL = "general"   # real_time: answers the embed and the chat at once
 
 
@@ -57,13 +57,6 @@ def browser():
     driver.quit()
 
 
-@pytest.fixture
-def faulty_sim(tmp_path_factory):
-    s = Simulator(tmp_path_factory.mktemp("faultysim")).start()
-    yield s
-    s.stop()
-
-
 def shot(driver, name: str) -> None:
     driver.save_screenshot(str(ARTIFACTS / f"dashboard-{name}.png"))
 
@@ -88,8 +81,9 @@ def state(driver, model: str) -> tuple[str, str] | None:
     return (row["cls"], row["state"]) if row else None
 
 
-def test_the_page_shows_the_models_live_and_its_try_it_panel_answers(sim, faulty_sim, gateways, browser):
-    gw = gateways.start(gateway_env(sim, DEEPSEEK_ENDPOINT=faulty_sim.url, **FAST_CHECKS))
+def test_the_page_shows_the_models_live_and_its_try_it_panel_answers(sim, fresh_sim, gateways, browser):
+    # FAULTY has a server of its own (fresh_sim), so its health can fail alone.
+    gw = gateways.start(gateway_env(sim, DEEPSEEK_ENDPOINT=fresh_sim.url, **FAST_CHECKS))
     base = f"http://127.0.0.1:{gw.port}"
     page = http(gw.port, "GET", "/")
     assert page.status == 200 and page.headers["content-type"] == "text/html; charset=utf-8", page
@@ -108,8 +102,8 @@ def test_the_page_shows_the_models_live_and_its_try_it_panel_answers(sim, faulty
 
     # The fault: the model's only server fails its health path (and its calls), so the probes
     # take it out of rotation with no traffic at all.
-    faulty_sim.control(health="fail")
-    faulty_sim.control(model="*", mode="fail", status=500)
+    fresh_sim.control(health="fail")
+    fresh_sim.control(model="*", mode="fail", status=500)
     wait_for(f"{FAULTY} red", lambda: state(browser, FAULTY) == ("model state-down", "down"))
     assert all(state(browser, m) == ("model state-up", "up") for m in status if m != FAULTY), rows(browser)
     assert browser.execute_script("return [window.pgLoadedAt, performance.timeOrigin]") == loaded, "the page reloaded"
@@ -147,8 +141,8 @@ def test_the_page_shows_the_models_live_and_its_try_it_panel_answers(sim, faulty
     wait_for("the chat's tokens/s in the table", lambda: float(rows(browser)[TRY_MODEL]["tokens"]) > 0)
     shot(browser, "3-try-it")
 
-    faulty_sim.control(health="ok")
-    faulty_sim.control(model="*", mode="recover")
+    fresh_sim.control(health="ok")
+    fresh_sim.control(model="*", mode="recover")
     wait_for(f"{FAULTY} green again", lambda: state(browser, FAULTY) == ("model state-up", "up"))
     assert browser.execute_script("return [window.pgLoadedAt, performance.timeOrigin]") == loaded, "the page reloaded"
     shot(browser, "4-recovered")
