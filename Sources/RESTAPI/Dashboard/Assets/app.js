@@ -28,14 +28,12 @@ function apiKey() {
 
 // ---------------------------------------------------------------- the key prompt
 
-function askForKey(reason) {
-  const form = $("key-form");
-  form.hidden = false;
-  if (reason) form.querySelector("label").dataset.reason = reason;
+function askForKey() {
+  $("key-form").hidden = false;
   $("key-input").focus();
 }
 
-$("key-button").addEventListener("click", () => askForKey());
+$("key-button").addEventListener("click", askForKey);
 $("key-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const key = $("key-input").value.trim();
@@ -47,8 +45,6 @@ $("key-form").addEventListener("submit", (event) => {
 
 // ---------------------------------------------------------------- GraphQL over HTTP
 
-class Unauthorized extends Error {}
-
 async function graphql(query, variables) {
   const headers = { "Content-Type": "application/json", "Accept": "application/graphql-response+json" };
   const key = apiKey();
@@ -57,7 +53,7 @@ async function graphql(query, variables) {
   if (response.status === 401 || response.status === 403) {
     // A refusal of a key the user has replaced meanwhile asks for nothing.
     if (apiKey() === key) askForKey();
-    throw new Unauthorized(`HTTP ${response.status}: this needs an API key with the right role`);
+    throw new Error(`HTTP ${response.status}: this needs an API key with the right role`);
   }
   const result = await response.json();
   if (result.errors && result.errors.length) throw new Error(result.errors.map((e) => e.message).join("; "));
