@@ -14,27 +14,15 @@ from pathlib import Path
 import pytest
 
 from services import fresh_sim, gateway_env, gateways, get_json, http, sim  # noqa: F401 (fixtures)
+from test_upstream_health import FAST_CHECKS, wait_for
 
 # Selenium Manager would otherwise try to download a browser or driver; these are Debian's.
 os.environ["SE_OFFLINE"] = "true"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-FAST_CHECKS = dict(PATTERN_HEALTH_INTERVAL="0.2", PATTERN_HEALTH_TIMEOUT="1",
-                   PATTERN_HEALTH_UNHEALTHY_THRESHOLD="2", PATTERN_HEALTH_HEALTHY_THRESHOLD="2")
 FAULTY = "deepseek"     # behind a simulator of its own, so its health can fail alone
 TRY_MODEL = "general"   # real_time: answers the embed and the chat at once
-
-
-def wait_for(what: str, check, timeout: float = 15.0, interval: float = 0.1):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(interval)
-    raise AssertionError(f"{what}: not within {timeout}s (last: {last!r})")
 
 
 @pytest.fixture
