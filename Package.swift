@@ -85,7 +85,9 @@ let package = Package(
         // The REST front-end: routes, JSON error bodies.
         .target(
             name: "RESTAPI",
-            dependencies: ["GatewayHTTP", "GatewayCore", "JSON", "BatchAPI", "ByteCodecs", "Tracing"]),
+            dependencies: ["GatewayHTTP", "GatewayCore", "JSON", "BatchAPI", "ByteCodecs", "Tracing"],
+            // The dashboard page's files, compiled in by scripts/embed-dashboard.
+            exclude: ["Dashboard/Assets"]),
         // Protobuf wire format (proto3): a writer and a bounds-checked reader; no I/O, no codegen.
         .target(name: "Protobuf"),
         // The messages of Protos/gateway.proto and grpc/health/v1/health.proto, coded by hand.
