@@ -6,11 +6,13 @@
 #             machine (the floor under any gateway here)
 #   gateway   POST /api/v1/external/general/embed through the gateway (one event loop, CPU 0)
 #   base      the same through BASE_BIN (another gateway build, e.g. before a change), when set
+#   logged    the same gateway with --access-log (a JSON line per request, stderr to a file), when
+#             HOPS_ACCESS_LOG=1: what the access log costs
 # The simulator and wrk share CPU 1. Targets alternate within each run, RUNS rounds; per target the
 # server's CPU time (utime+stime, every thread) and context switches per request come from /proc.
 # HOPS_PROFILE=1 (default) adds perf record -g of the gateway during one more c32 run; top frames
 # (self time) are printed with the report.
-# Env: HOPS_DURATION (8 s), BASE_BIN, HOPS_PROFILE.
+# Env: HOPS_DURATION (8 s), BASE_BIN, HOPS_PROFILE, HOPS_ACCESS_LOG.
 # Uses log, free_port, wait_health, parse_wrk, median, fmt, PIDS, TMP, RUNS, LOAD_PIN, ROOT, GATEWAY_BIN, NGINX.
 
 SIM_BIN=${SIM_BIN:-$(dirname "$GATEWAY_BIN")/pattern-upstream-sim}
@@ -38,14 +40,15 @@ end
 LUA
 }
 
-hops_gateway() { # name binary sim_port -> sets HOPS_PID[name], HOPS_URL[name]
+hops_gateway() { # name binary sim_port [gateway flags...] -> sets HOPS_PID[name], HOPS_URL[name]
   local name=$1 bin=$2 sim_port=$3 port m env=()
+  shift 3
   for m in MIXTRAL HERMES OPENCHAT PHI3 YI34 DEEPCODER IMP DEEPSEEK GENERAL; do
     env+=("${m}_ENDPOINT=http://127.0.0.1:$sim_port")
   done
   port=$(free_port)
   env "${env[@]}" taskset -c 0 "$bin" --port "$port" --event-loops 1 --log-level warning \
-    --data-dir "$TMP/hops-$name-data" 2>"$TMP/hops-$name.log" &
+    --data-dir "$TMP/hops-$name-data" "$@" 2>"$TMP/hops-$name.log" &
   HOPS_PID[$name]=$!
   PIDS+=("$!")
   wait_health "http://127.0.0.1:$port/health" "$!" "$name" || { cat "$TMP/hops-$name.log" >&2; return 1; }
@@ -133,6 +136,10 @@ run_hops() {
     hops_gateway base "$BASE_BIN" "$sim_port" || return 1
     HOPS_TARGETS+=(base)
   fi
+  if [ "${HOPS_ACCESS_LOG:-0}" = 1 ]; then
+    hops_gateway logged "$GATEWAY_BIN" "$sim_port" --access-log || return 1
+    HOPS_TARGETS+=(logged)
+  fi
   for target in "${HOPS_TARGETS[@]}"; do   # warm every path (connections, caches) once
     curl -fsS -o /dev/null -X POST -H 'content-type: application/json' \
       -d '{"model":"general","input":["warm"],"text":"warm"}' "${HOPS_URL[$target]}" || true
@@ -162,6 +169,7 @@ hops_report() {
   echo "  1 worker) and the gateway (\`--event-loops 1\`) on CPU 0; a new text per request; ${HOPS_DURATION} s per run,"
   echo "  targets alternating, $RUNS rounds, medians; CPU and context switches per request from /proc (all threads)"
   [ -n "${BASE_BIN:-}" ] && echo "- base: \`${BASE_BIN}\`"
+  [ "${HOPS_ACCESS_LOG:-0}" = 1 ] && echo "- logged: the gateway with \`--access-log\` (stderr to a file on the same disk)"
   echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   echo "| target | conns | req/s | p50 ms | p99 ms | added p50 ms (vs direct) | server CPU µs / request | context switches / request |"
