@@ -11,7 +11,8 @@ enum TransportErrorBody {
         case 503: code = "unavailable"
         default: code = "invalid_argument"
         }
-        let body = "{\"error\":{\"code\":\"\(code)\",\"message\":\(JSONString.quote(message)),\"details\":{\"status\":\(status)}},\"request_id\":\(JSONString.quote(requestID))}"
+        // Details are strings, as the routes' and gRPC's are: a client reads them with one type.
+        let body = "{\"error\":{\"code\":\"\(code)\",\"message\":\(JSONString.quote(message)),\"details\":{\"status\":\"\(status)\"}},\"request_id\":\(JSONString.quote(requestID))}"
         return Array(body.utf8)
     }
 
