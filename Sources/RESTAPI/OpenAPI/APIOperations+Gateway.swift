@@ -77,7 +77,7 @@ extension APIOperation {
     private static func generation(id: String, summary: String, request: String, example: JSONValue) -> APIOperation {
         APIOperation(id: id, summary: summary, body: .json(request, example: example), answers: [
             APIAnswer(status: 200, description: "the answer; with `stream: true` Server-Sent Events `start`, `delta`…, `done` "
-                      + "(or `error` midway)", content: [("application/json", .ref("Generation")), ("text/event-stream", JSONSchema.string)]),
+                      + "(or `error` midway)", content: [("application/json", .ref("Generation")), ("text/event-stream", .ref("GenerationEvent"))]),
             .json(202, "queued (bulk_only, or hybrid and not urgent)", "Queued"),
         ], errors: modelCallErrors)
     }

@@ -51,7 +51,7 @@ extension APIOperation {
                      body: .json(request, example: example), answers: [
                          APIAnswer(status: 200, description: "the completion; with `stream: true` `data: {chunk}` events ending "
                                    + "with `data: [DONE]`",
-                                   content: [("application/json", .ref("Completion")), ("text/event-stream", JSONSchema.string)]),
+                                   content: [("application/json", .ref("Completion")), ("text/event-stream", .ref("CompletionChunkEvent"))]),
                      ], errors: modelCallErrors)
     }
 }

@@ -36,6 +36,8 @@ extension OpenAPISchemas {
             ], required: ["index", "finish_reason"]), minItems: 1, maxItems: 1),
             "usage": .ref("Usage"),
         ], required: ["id", "object", "created", "model", "choices", "usage"])),
+        // OpenAI's stream: unnamed events whose data is a chunk as JSON, the last one `[DONE]`.
+        ("CompletionChunkEvent", S.object(["event": S.oneOf(["message"]), "data": S.string], required: ["data"])),
         ("FileUpload", S.object(["file": ["type": "string", "contentMediaType": "application/jsonl"],
                                  "purpose": S.oneOf(["batch"])], required: ["file", "purpose"])),
         ("File", S.object([

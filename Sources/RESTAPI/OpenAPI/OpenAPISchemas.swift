@@ -79,6 +79,11 @@ enum OpenAPISchemas {
             "model": S.string, "pattern": S.string, "processing_mode": S.oneOf(["real_time"]),
             "processing_time_ms": S.number, "endpoint": S.string, "cached": S.boolean, "metadata": S.anyObject,
         ], required: ["model", "pattern", "processing_mode", "processing_time_ms", "endpoint", "cached"])]]),
+        // One Server-Sent Event of a streamed answer, as a reader of the stream parses it.
+        ("GenerationEvent", S.object([
+            "event": S.oneOf(["start", "delta", "done", "error"]),
+            "data": ["type": "string", "contentMediaType": "application/json"],
+        ], required: ["event", "data"])),
     ]
 
     /// Spec §7's options; `stream` asks for Server-Sent Events.
