@@ -26,7 +26,7 @@ extension OpenAPISchemas {
         ("CompletionRequest", completionRequest(input: ("prompt", ["oneOf": [
             S.string(maxLength: 1 << 20, minLength: 1), S.array(S.string(maxLength: 1 << 20, minLength: 1), minItems: 1, maxItems: 1),
         ]]))),
-        ("ChatCompletionRequest", completionRequest(input: ("messages", S.array(.ref("ChatMessage"), minItems: 1, maxItems: 256)))),
+        ("ChatCompletionRequest", completionRequest(input: ("messages", S.array(.ref("ChatMessage"), minItems: 1)))),
         ("Completion", S.object([
             "id": S.string, "object": S.oneOf(["text_completion", "chat.completion"]), "created": S.integer, "model": S.string,
             "choices": S.array(S.object([

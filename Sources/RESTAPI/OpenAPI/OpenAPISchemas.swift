@@ -70,7 +70,7 @@ enum OpenAPISchemas {
         ("ChatMessage", S.object(["role": S.oneOf(["system", "user", "assistant"]), "content": S.string(maxLength: 1 << 20)],
                                  required: ["role", "content"])),
         ("GenerateRequest", generateRequest(input: ("prompt", S.string(maxLength: 1 << 20, minLength: 1)))),
-        ("ChatRequest", generateRequest(input: ("messages", S.array(.ref("ChatMessage"), minItems: 1, maxItems: 256)))),
+        ("ChatRequest", generateRequest(input: ("messages", S.array(.ref("ChatMessage"), minItems: 1)))),
         ("GeneratedText", S.object([
             "text": S.string, "finish_reason": S.string, "usage": .ref("Usage"),
             "message": S.object(["role": S.oneOf(["assistant"]), "content": S.string], required: ["role", "content"]),
