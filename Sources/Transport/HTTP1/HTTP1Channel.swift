@@ -137,8 +137,10 @@ final class HTTP1Channel: ConnectionProtocolHandler, ResponseSink {
         var headers = TransportErrorBody.headers(requestID: requestID)
         headers.add("Date", connection.loop.httpDate)
         var out: [UInt8] = []
-        let body = TransportErrorBody.make(status: error.status, message: error.reason, requestID: requestID,
-                                           dialect: current?.dialect ?? .gateway)
+        // A head refused as a whole (its Content-Length over the limit) has no exchange yet.
+        let target = parser.targetOfHeadInProgress
+        let dialect = target.isEmpty ? current?.dialect ?? .gateway : ErrorDialect(path: target)
+        let body = TransportErrorBody.make(status: error.status, message: error.reason, requestID: requestID, dialect: dialect)
         HTTP1ResponseEncoder.writeHead(into: &out, status: error.status, headers: headers,
                                        requestVersion: .http1_1, keepAlive: false, contentLength: body.count)
         out.append(contentsOf: body)
