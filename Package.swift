@@ -15,7 +15,7 @@ let package = Package(
         // The parsers Tests/Fuzz drives (its own package, built with -sanitize=fuzzer); no binary ships it.
         .library(name: "PatternGatewayFuzzSurface",
                  targets: ["GatewayHTTP", "HTTP1Codec", "GraphQL", "Protobuf", "GatewayProto", "Transport", "Upstream",
-                           "BatchAPI", "JSON", "WebSocket", "VectorIndex"]),
+                           "BatchAPI", "JSON", "WebSocket", "Tracing", "VectorIndex"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -49,7 +49,9 @@ let package = Package(
         // Its Builtin module use is LLVM's prefetch, which Swift has no other way to say (Prefetch.swift).
         .target(name: "VectorIndex", swiftSettings: [.unsafeFlags(["-enable-builtin-module"])]),
         // The protocol-neutral request/response interface every front-end implements.
-        .target(name: "GatewayHTTP"),
+        .target(name: "GatewayHTTP", dependencies: ["Tracing"]),
+        // W3C traceparent/tracestate: parse, child spans, format; values only, no I/O.
+        .target(name: "Tracing"),
         // RFC 6455: the opening handshake and the frame codec (masking, fragments, control frames,
         // UTF-8, limits); bytes in, events out; no I/O.
         .target(name: "WebSocket", dependencies: ["GatewayHTTP", "ByteCodecs"]),
@@ -66,7 +68,7 @@ let package = Package(
         .target(name: "Upstream", dependencies: ["CCurl", "LoopInterface"]),
         // The shared core: model registry, pattern routing, breakers, retries, cache, batch
         // queue, metrics. Every front-end calls it; it knows nothing of HTTP.
-        .target(name: "GatewayCore", dependencies: ["JSON", "Upstream", "Redis", "CLinux", "ByteCodecs", "VectorIndex"]),
+        .target(name: "GatewayCore", dependencies: ["JSON", "Upstream", "Redis", "CLinux", "ByteCodecs", "VectorIndex", "Tracing"]),
         // OpenSSL behind memory BIOs: ciphertext in, plaintext out; no I/O.
         .target(name: "TLS", dependencies: ["COpenSSL"]),
 
@@ -83,7 +85,9 @@ let package = Package(
         // The REST front-end: routes, JSON error bodies.
         .target(
             name: "RESTAPI",
-            dependencies: ["GatewayHTTP", "GatewayCore", "JSON", "BatchAPI", "ByteCodecs"]),
+            dependencies: ["GatewayHTTP", "GatewayCore", "JSON", "BatchAPI", "ByteCodecs", "Tracing"],
+            // The dashboard page's files, compiled in by scripts/embed-dashboard.
+            exclude: ["Dashboard/Assets"]),
         // Protobuf wire format (proto3): a writer and a bounds-checked reader; no I/O, no codegen.
         .target(name: "Protobuf"),
         // The messages of Protos/gateway.proto and grpc/health/v1/health.proto, coded by hand.
@@ -93,19 +97,19 @@ let package = Package(
         // The gRPC front-end: framing, status, deadlines, PatternService and Health over the core.
         .target(
             name: "GRPCAPI",
-            dependencies: ["GatewayHTTP", "GatewayCore", "Protobuf", "GatewayProto", "GRPCReflection"]),
+            dependencies: ["GatewayHTTP", "GatewayCore", "Protobuf", "GatewayProto", "GRPCReflection", "Tracing"]),
         // GraphQL itself: lexer, parser, schema from SDL, validation, execution, introspection. No I/O,
         // nothing of HTTP or the gateway.
         .target(name: "GraphQL", dependencies: ["JSON"]),
         // The GraphQL front-end: GraphQL over HTTP, Schema/gateway.graphql's resolvers over the core.
         .target(
             name: "GraphQLAPI",
-            dependencies: ["GraphQL", "GatewayHTTP", "GatewayCore", "JSON", "WebSocket"]),
+            dependencies: ["GraphQL", "GatewayHTTP", "GatewayCore", "JSON", "WebSocket", "Tracing"]),
         .executableTarget(
             name: "PatternGatewayMain",
             dependencies: [
                 "Transport", "RESTAPI", "GRPCAPI", "GraphQLAPI", "GatewayHTTP", "GatewayCore", "Upstream", "Redis", "HTTP1Codec", "TLS", "CLinux", "YAMLConfig", "LoopInterface",
-                "BatchAPI",
+                "BatchAPI", "Tracing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -125,6 +129,7 @@ let package = Package(
         // What the test suites share (a recording ResponseWriter, a seeded generator); never part of a product.
         .target(name: "GatewayTestSupport", dependencies: ["GatewayHTTP"], path: "Tests/Support"),
         .testTarget(name: "GatewayHTTPTests", dependencies: ["GatewayHTTP"]),
+        .testTarget(name: "TracingTests", dependencies: ["Tracing"]),
         .testTarget(name: "ByteCodecsTests", dependencies: ["ByteCodecs"]),
         .testTarget(name: "VectorIndexTests", dependencies: ["VectorIndex", "GatewayTestSupport"]),
         .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "GatewayHTTP"]),
@@ -133,7 +138,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON", "GatewayTestSupport"]),
         .testTarget(name: "YAMLConfigTests", dependencies: ["YAMLConfig"]),
         .testTarget(name: "BatchAPITests", dependencies: ["BatchAPI", "GatewayCore", "JSON", "Upstream"]),
-        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "JSON", "Upstream", "Redis", "Transport", "GatewayHTTP", "GatewayTestSupport"]),
+        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "Tracing", "JSON", "Upstream", "Redis", "Transport", "GatewayHTTP", "GatewayTestSupport"]),
         .testTarget(name: "RedisTests", dependencies: ["Redis"]),
         .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "Transport", "GatewayHTTP", "LoopInterface"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "GatewayHTTP"]),

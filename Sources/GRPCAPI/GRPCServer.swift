@@ -2,6 +2,7 @@ import GatewayCore
 import GatewayHTTP
 import GatewayProto
 import GRPCReflection
+import Tracing
 
 /// The gRPC front-end: `gateway.PatternService`, `grpc.health.v1.Health` and server reflection
 /// (v1alpha and v1) on the HTTP/2 streams the transport hands over. Everything a call does goes
@@ -63,7 +64,8 @@ public struct GRPCServer: Sendable {
             return responder.finish(Self.unknownMethod(head.path))
         }
         let call = GRPCCall(request: request, responder: responder, maxMessageBytes: maxMessageBytes,
-                            context: CallContext(requestID: RequestID.from(head.headers), protocolName: "grpc",
+                            context: CallContext(requestID: RequestID.from(head.headers), trace: TraceContext.from(head.headers),
+                                                 protocolName: "grpc",
                                                  credential: Credential.from(head.headers)))
         let deadline = head.headers["grpc-timeout"].flatMap(GRPCTimeout.parse)
         await Self.run(method, call, deadline: deadline)

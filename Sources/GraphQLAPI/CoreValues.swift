@@ -160,6 +160,20 @@ enum CoreValues {
         return .object(object)
     }
 
+    /// `PatternStatus.models`: what the dashboard page shows per model.
+    static func modelStatuses(_ reports: [ModelStatusReport]) -> JSONValue {
+        .array(reports.map { m in
+            .object(JSONObject([
+                (key: "name", value: .string(m.name)), (key: "pattern", value: pattern(m.pattern)),
+                (key: "health", value: enumValue(m.health.rawValue)), (key: "breaker", value: enumValue(m.breakerState)),
+                (key: "queueDepth", value: int(m.queueDepth)), (key: "tokensPerSecond", value: double(m.tokensPerSecond)),
+                (key: "cacheHitRatio", value: double(m.cacheHitRatio)),
+                (key: "avgResponseTimeMs", value: double(m.averageResponseMs)),
+                (key: "requests", value: int(m.requests)), (key: "successRate", value: double(m.successRate)),
+            ]))
+        })
+    }
+
     static func queueStatus(_ r: QueueStatusReport) -> JSONValue {
         var models: [JSONValue] = []
         models.reserveCapacity(r.models.count)

@@ -28,7 +28,12 @@ extension GatewayResolvers {
         }
         map[subscribe: "Subscription", "patternStatus"] = { _, _, _ in
             watch(every: statusInterval) { () async throws -> (value: ResolvedValue, last: Bool) in
-                (.json(status.patternsStatus(await core.patternsStatus())), false)
+                // The per-model numbers ride in the event, so a change in any of them is a message.
+                guard case .object(var value) = status.patternsStatus(await core.patternsStatus()) else {
+                    preconditionFailure("CoreValues.patternsStatus makes an object")
+                }
+                value.set("models", CoreValues.modelStatuses(await core.modelStatus()))
+                return (.json(.object(value)), false)
             }
         }
     }

@@ -13,6 +13,12 @@ enum GatewayResolvers {
         map["Query", "model"] = { _, args, _ in await model(core, named: try args.string("name")) }
         let status = StatusValues()
         map["Query", "patternStatus"] = { _, _, _ in .json(status.patternsStatus(await core.patternsStatus())) }
+        // The query's status leaves the per-model numbers out (a dashboard polling the pattern
+        // counters need not pay for a queue count per model); a subscription's event has them.
+        map["PatternStatus", "models"] = { parent, _, _ in
+            if case .json(let value) = parent, let models = value["models"] { return .json(models) }
+            return .json(CoreValues.modelStatuses(await core.modelStatus()))
+        }
         map["Query", "queueStatus"] = { _, _, _ in .json(status.queueStatus(await core.queueStatus())) }
         map["Query", "batch"] = { _, args, _ in
             let id = try args.string("id")

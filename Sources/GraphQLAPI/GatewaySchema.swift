@@ -201,6 +201,39 @@ type PatternStatus {
   hybrid: HybridStatus!
   bulkOnly: BulkOnlyStatus!
   circuitBreakers: [ModelBreaker!]!
+  "Every model at a glance, in configuration order (what the dashboard page shows)."
+  models: [ModelStatus!]!
+}
+
+"A model's upstream in one word."
+enum UpstreamHealth {
+  "Every endpoint is in rotation with a closed breaker."
+  UP
+  "It serves, but some endpoint is out of rotation or its breaker is not closed."
+  DEGRADED
+  "No endpoint both passes its health checks and has a breaker that is not open."
+  DOWN
+}
+
+"One model's live numbers."
+type ModelStatus {
+  name: String!
+  pattern: Pattern!
+  health: UpstreamHealth!
+  "The model's breaker: OPEN when every endpoint is open."
+  breaker: BreakerState!
+  "Jobs waiting in the batch queue."
+  queueDepth: Int!
+  "Completion tokens per second of the model's generations since start."
+  tokensPerSecond: Float!
+  "Fraction of embeds answered from the cache, 0 to 1."
+  cacheHitRatio: Float!
+  "Mean latency of the recent requests, in milliseconds."
+  avgResponseTimeMs: Float!
+  "Requests answered so far."
+  requests: Int!
+  "Percent, 0 to 100; 100 when nothing has run."
+  successRate: Float!
 }
 
 type RealTimeStatus {

@@ -3,6 +3,7 @@ import GatewayHTTP
 import GraphQL
 import JSON
 import Synchronization
+import Tracing
 
 /// GraphQL over Server-Sent Events, distinct connections mode (graphql-sse PROTOCOL.md; spec §7):
 /// a POST (or GET) that accepts `text/event-stream` is answered 200 with an `event: next` per
@@ -20,7 +21,7 @@ extension GraphQLServer {
     func eventStream(_ request: Request, _ writer: any ResponseWriter) async {
         let head = request.head
         let requestID = RequestID.from(head.headers)
-        let state = GraphQLCallState(call: CallContext(requestID: requestID, protocolName: "graphql",
+        let state = GraphQLCallState(call: CallContext(requestID: requestID, trace: TraceContext.from(head.headers), protocolName: "graphql",
                                                        credential: Credential.from(head.headers)))
         let isGet = head.method == "GET" || head.method == "HEAD"
         func refuse(_ answer: Answer) {

@@ -3,6 +3,7 @@ import GatewayHTTP
 import GraphQL
 import JSON
 import WebSocket
+import Tracing
 
 /// GraphQL over WebSocket on `GET /graphql` (spec §7; subprotocol `graphql-transport-ws`).
 ///
@@ -50,7 +51,8 @@ extension GraphQLServer {
             for await _ in session.messages {}
             return true
         }
-        await TransportWSConnection(session: session, headerCredential: Credential.from(head.headers),
+        let trace = head.headers["traceparent"] == nil ? nil : TraceContext.from(head.headers)
+        await TransportWSConnection(session: session, headerCredential: Credential.from(head.headers), trace: trace,
                                     services: webSocketServices).run()
         return true
     }

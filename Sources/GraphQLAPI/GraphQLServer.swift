@@ -2,6 +2,7 @@ import GatewayCore
 import GatewayHTTP
 import GraphQL
 import JSON
+import Tracing
 
 /// `POST /graphql` and `GET /graphql` (spec §4; GraphQL over HTTP): reads the GraphQL request,
 /// prepares the document (parsed and validated once per distinct text), runs it against the
@@ -80,7 +81,7 @@ public struct GraphQLServer: Sendable {
         }
         let started = ContinuousClock.now
         let requestID = RequestID.from(head.headers)
-        let state = GraphQLCallState(call: CallContext(requestID: requestID, protocolName: "graphql",
+        let state = GraphQLCallState(call: CallContext(requestID: requestID, trace: TraceContext.from(head.headers), protocolName: "graphql",
                                                        credential: Credential.from(head.headers)))
         var answer = await answer(request, state)
         answer.headers.add("X-Request-Id", requestID)

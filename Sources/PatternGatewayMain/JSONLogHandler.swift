@@ -6,6 +6,7 @@ import Logging
 
 /// Structured logs: one JSON object per line on stderr, so that log shippers need no parsing
 /// rules. Metadata keys become top-level fields.
+/// Runs on: the logging thread formats; `LogWriter` writes on a thread of its own.
 struct JSONLogHandler: LogHandler {
     let label: String
     var logLevel: Logger.Level
@@ -29,15 +30,8 @@ struct JSONLogHandler: LogHandler {
             line += ",\(JSONString.quote(key)):\(Self.encode(merged[key]!))"
         }
         line += "}\n"
-        var bytes = Array(line.utf8)
-        bytes.withUnsafeMutableBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(2, raw.baseAddress! + offset, raw.count - offset)
-                if n <= 0 { break }
-                offset += n
-            }
-        }
+        LogWriter.standardError.append(Array(line.utf8))
+        if event.level >= .error { LogWriter.standardError.flush() }
     }
 
     private static func encode(_ value: Logger.Metadata.Value) -> String {

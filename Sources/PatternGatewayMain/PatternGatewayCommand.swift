@@ -35,6 +35,8 @@ struct PatternGatewayCommand: ParsableCommand {
     var upstreamClientKey: String?
     @Option(help: "YAML configuration file (default config/gateway.yaml when present).") var config: String?
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
+    @Flag(help: "One JSON line per answered request on stderr (logger \"access\"): protocol, method, path, status, duration, request id, trace id (env GATEWAY_ACCESS_LOG=1).")
+    var accessLog = false
     @Option(help: "Where the queue journal and the embedded store live (env GATEWAY_DATA_DIR; default ./data).")
     var dataDir: String?
     @Option(help: "Event loop threads (default: the CPUs this process may use).") var eventLoops: Int?
@@ -65,7 +67,8 @@ struct PatternGatewayCommand: ParsableCommand {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
-        LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
+        // The access lines are asked for by their own flag, whatever --log-level says.
+        LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: $0 == "access" ? .info : level) }
         let logger = Logger(label: "pattern-gateway")
 
         let settings: GatewaySettings
@@ -122,7 +125,7 @@ struct PatternGatewayCommand: ParsableCommand {
         let server: HTTPServer
         let ports: HTTPServer.BoundPorts
         do {
-            server = try HTTPServer(configuration: settings.server, logger: logger) { request, writer in
+            let dispatch: @Sendable (Request, any ResponseWriter) async -> Void = { request, writer in
                 if GRPCServer.accepts(request.head) {
                     await grpc.handle(request, writer)
                 } else if GraphQLServer.accepts(request.head) {
@@ -131,6 +134,13 @@ struct PatternGatewayCommand: ParsableCommand {
                     await router.handle(request, writer)
                 }
             }
+            let accessLog = accessLog || Environment.current["GATEWAY_ACCESS_LOG"].map { ["1", "true", "yes"].contains($0) } == true
+            var handler = dispatch
+            if accessLog {
+                let log = AccessLog()
+                handler = { request, writer in await log.serve(request, writer, dispatch) }
+            }
+            server = try HTTPServer(configuration: settings.server, logger: logger, handler: handler)
             // Upstream calls made by request handlers run on the handler's own loop.
             assembly.upstream.attach(server.eventLoops)
             ports = try server.start()
@@ -159,5 +169,6 @@ struct PatternGatewayCommand: ParsableCommand {
         assembly.upstream.shutdown()
         assembly.redis?.shutdown()
         logger.info("stopped")
+        LogWriter.standardError.flush()
     }
 }

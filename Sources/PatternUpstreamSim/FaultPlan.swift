@@ -54,6 +54,10 @@ final class FaultPlan: Sendable {
         var generateFailures = 0
         /// The body of the latest generation call, as the caller sent it.
         var lastGenerateRequest: JSONValue?
+        /// The `traceparent` and `tracestate` of the latest embed or generation call, as sent
+        /// (nil when it had none), for the tracing tests.
+        var lastTraceparent: String?
+        var lastTracestate: String?
     }
 
     static let recentCallsKept = 1000

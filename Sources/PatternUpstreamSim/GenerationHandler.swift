@@ -27,7 +27,12 @@ struct GenerationHandler: Sendable {
                                                    : "model \"\(named)\" not found, try pulling it first"
             return reject(route, 404, message, writer)
         }
-        plan.record(model) { $0.lastGenerateRequest = body }
+        let headers = request.head.headers
+        plan.record(model) {
+            $0.lastGenerateRequest = body
+            $0.lastTraceparent = headers["traceparent"]
+            $0.lastTracestate = headers["tracestate"]
+        }
         let call: GenerationRequest
         do throws(BadGenerationRequest) {
             call = try GenerationRequest(route: route, body: object)

@@ -18,6 +18,8 @@ extension SimulatorHandler {
                 "health_probes": .number(JSONNumber(c.healthProbes)),
                 "fail_next": .number(JSONNumber(b.failNext)),
                 "call_sizes": .array(c.callSizes.map { .number(JSONNumber($0)) }),
+                "last_traceparent": c.lastTraceparent.map(JSONValue.string) ?? .null,
+                "last_tracestate": c.lastTracestate.map(JSONValue.string) ?? .null,
             ]
             entry.fields += Self.generationState(b, c).fields
             models.set(name, .object(entry))

@@ -92,6 +92,11 @@ struct SimulatorHandler: Sendable {
             return
         }
 
+        let headers = request.head.headers
+        plan.record(model) {
+            $0.lastTraceparent = headers["traceparent"]
+            $0.lastTracestate = headers["tracestate"]
+        }
         let b = plan.behaviour(for: model)
         let delay = max(0, b.latencyMilliseconds + (plan.random() * 2 - 1) * b.jitterMilliseconds)
         if b.mode == "hang" {

@@ -37,7 +37,7 @@ struct ExternalRoutes: Sendable {
             _ = try core.model(named: model)  // an unknown model is 404 whatever the body says
             let f = try EmbedBodyDecoder.decode(body)
             let call = EmbedCall(model: model, texts: f.texts, single: f.single, urgent: f.urgent, priority: f.priority,
-                                 batch: f.batch, context: CallContext(requestID: context.requestID, protocolName: "rest",
+                                 batch: f.batch, context: CallContext(requestID: context.requestID, trace: context.trace, protocolName: "rest",
                                                                    credential: context.credential))
             switch try await core.embed(call) {
             case .completed(let c):

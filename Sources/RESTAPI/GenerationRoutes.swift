@@ -21,7 +21,7 @@ struct GenerationRoutes: Sendable {
             _ = try core.model(named: model)  // an unknown model is 404 whatever the body says
             let call = try GenerateBodyDecoder.decode(
                 body, chat: chat, model: model,
-                context: CallContext(requestID: context.requestID, protocolName: "rest", credential: context.credential))
+                context: CallContext(requestID: context.requestID, trace: context.trace, protocolName: "rest", credential: context.credential))
             switch try await core.generate(call) {
             case .completed(let c):
                 var r = Reply.json(200, GenerationEncoders.completed(c))

@@ -24,7 +24,7 @@ struct PatternRoutes: Sendable {
     }
 
     func selfTest(_ request: Request, _ context: RequestContext) async -> Reply {
-        let call = CallContext(requestID: context.requestID, protocolName: "rest", credential: context.credential)
+        let call = CallContext(requestID: context.requestID, trace: context.trace, protocolName: "rest", credential: context.credential)
         return .json(200, PatternEncoders.selfTest(await core.selfTest(context: call)))
     }
 

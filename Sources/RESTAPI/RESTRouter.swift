@@ -1,6 +1,7 @@
 import BatchAPI
 import GatewayCore
 import GatewayHTTP
+import Tracing
 
 /// The REST front-end's entry point (REST, the OpenAI-compatible `/v1` API and the diagnostics):
 /// finds the request's route in the one table, admits the caller as that route's role says,
@@ -24,8 +25,9 @@ public struct RESTRouter: Sendable {
 
     public func handle(_ request: Request, _ writer: any ResponseWriter) async {
         let started = ContinuousClock.now
-        let context = RequestContext(requestID: RequestID.from(request.head.headers), started: started,
-                                     credential: Credential.from(request.head.headers))
+        let incoming = request.head.headers
+        let context = RequestContext(requestID: RequestID.from(incoming), started: started,
+                                     credential: Credential.from(incoming), trace: TraceContext.from(incoming))
         let reply = await answer(request, context)
         var headers = reply.headers
         headers.reserveCapacity(headers.count + 2)
@@ -80,6 +82,8 @@ struct RequestContext: Sendable {
     let requestID: String
     let started: ContinuousClock.Instant
     var credential: String?
+    /// The caller's `traceparent`/`tracestate`, or a new trace; the core's upstream calls carry its children.
+    var trace: TraceContext = .fresh()
     var upstreamMilliseconds: Double = 0
     /// The `{name}` segments of the matched route's path.
     var parameters = PathParameters()

@@ -25,7 +25,7 @@ struct VectorRoutes: Sendable {
         } catch {
             return .error(APIError(error), context)
         }
-        return await then(body, CallContext(requestID: context.requestID, protocolName: "rest", credential: context.credential))
+        return await then(body, CallContext(requestID: context.requestID, trace: context.trace, protocolName: "rest", credential: context.credential))
     }
 
     private func ingest(model name: String, _ body: [UInt8], _ call: CallContext, _ context: RequestContext) async -> Reply {

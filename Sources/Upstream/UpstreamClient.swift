@@ -67,10 +67,14 @@ public final class UpstreamClient: Sendable {
         loops.withLock { slots in slots.first { $0.loop.inEventLoop } }
     }
 
-    /// The caller's loop's transfers, or nil (off the loops, or its multi could not be made).
-    private func driver() -> LoopTransfers? {
-        guard !stopped.load(ordering: .relaxed), let slot = currentSlot() else { return nil }
-        return slot.transfers(settings)
+    /// The caller's loop's transfers; the libcurl thread off the loops (or when the loop's multi
+    /// could not be made).
+    private func driver() -> any TransferDriver {
+        guard !stopped.load(ordering: .relaxed), let slot = currentSlot(), let onLoop = slot.transfers(settings) else {
+            return loop
+        }
+        callsOnLoops.add(1, ordering: .relaxed)
+        return onLoop
     }
 
     deinit { shutdown() }
@@ -80,26 +84,7 @@ public final class UpstreamClient: Sendable {
     public func send(_ request: UpstreamRequest) async throws(UpstreamError) -> UpstreamResponse {
         calls.add(1, ordering: .relaxed)
         defer { calls.subtract(1, ordering: .relaxed) }
-        let transfer = Transfer(request, bodyLimit: maxResponseBytes)
-        if let onLoop = driver() {
-            callsOnLoops.add(1, ordering: .relaxed)
-            let outcome = await withTaskCancellationHandler {
-                await withCheckedContinuation { continuation in
-                    onLoop.submit(transfer, continuation)
-                }
-            } onCancel: {
-                onLoop.cancel(transfer)
-            }
-            return try outcome.get()
-        }
-        let outcome = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                loop.submit(transfer, continuation)
-            }
-        } onCancel: {
-            loop.cancel(transfer)
-        }
-        return try outcome.get()
+        return try await driver().run(Transfer(request, bodyLimit: maxResponseBytes)).get()
     }
 
     /// Sends one request and returns once the response head and the first body bytes (or the
@@ -111,25 +96,8 @@ public final class UpstreamClient: Sendable {
         let buffer = StreamBuffer(firstByte: request.timeout, idle: idleTimeout, highWater: highWater,
                                   now: Monotonic.nanoseconds())
         let transfer = Transfer(request, bodyLimit: Int(Int32.max), stream: buffer)
-        if let onLoop = driver() {
-            callsOnLoops.add(1, ordering: .relaxed)
-            let outcome = await withTaskCancellationHandler {
-                await withCheckedContinuation { continuation in
-                    onLoop.submit(transfer, continuation)
-                }
-            } onCancel: {
-                onLoop.cancel(transfer)
-            }
-            return UpstreamStream(head: try outcome.get(), buffer: buffer, transfer: transfer, loop: onLoop)
-        }
-        let outcome = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                loop.submit(transfer, continuation)
-            }
-        } onCancel: {
-            loop.cancel(transfer)
-        }
-        return UpstreamStream(head: try outcome.get(), buffer: buffer, transfer: transfer, loop: loop)
+        let driver = driver()
+        return UpstreamStream(head: try await driver.run(transfer).get(), buffer: buffer, transfer: transfer, loop: driver)
     }
 
     /// Calls (and streams) run on an attached event loop since the start; the others ran on the

@@ -58,6 +58,9 @@ let package = Package(
             dependencies: [.product(name: "PatternGatewayFuzzSurface", package: "PatternGateway"), "FuzzMain"],
             path: "Sources/FuzzWebSocket"),
         .executableTarget(
+            name: "fuzz-traceparent",
+            dependencies: [.product(name: "PatternGatewayFuzzSurface", package: "PatternGateway"), "FuzzMain"],
+            path: "Sources/FuzzTraceparent"),
             name: "fuzz-hnswgraph",
             dependencies: [.product(name: "PatternGatewayFuzzSurface", package: "PatternGateway"), "FuzzMain"],
             path: "Sources/FuzzHNSWGraph"),

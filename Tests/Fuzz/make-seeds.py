@@ -251,6 +251,20 @@ def websocket():
         put("websocket", bytes([1, i % 3]) + body)
 
 
+def traceparent():
+    """The first line is the traceparent, the rest the tracestate (see FuzzTraceparent)."""
+    seeds = [
+        b"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\nrojo=00f067aa0ba902b7,congo=t61rcWkgMzE",
+        b"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00",
+        b"01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-future\na=1,,b=2",
+        b"ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\na=1",
+        b"00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+        b" 00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01\t\nnovalue",
+    ]
+    for s in seeds:
+        put("traceparent", s)
+
+
 if __name__ == "__main__":
-    for name in sys.argv[1:] or ["http1", "http2", "graphql", "protobuf", "sse", "ndjson", "multipart", "jsonl", "websocket"]:
+    for name in sys.argv[1:] or ["http1", "http2", "graphql", "protobuf", "sse", "ndjson", "multipart", "jsonl", "websocket", "traceparent"]:
         globals()[name]()

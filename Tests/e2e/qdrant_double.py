@@ -171,7 +171,8 @@ class QdrantDouble:
         path = unquote(split.path)
         query = dict(parse_qsl(split.query, keep_blank_values=True))
         entry = {"method": method, "path": path, "query": query, "bytes": len(body), "at": started,
-                 "content_type": headers.get("Content-Type"), "api_key": headers.get("api-key") is not None}
+                 "content_type": headers.get("Content-Type"), "api_key": headers.get("api-key") is not None,
+                 "traceparent": headers.get("traceparent"), "tracestate": headers.get("tracestate")}
         problems: list[str] = []
         status, answer, extra = 0, {}, {}
         try:

@@ -59,7 +59,7 @@ extension PatternCore {
     private func generateNow(_ model: ModelConfig, _ call: GenerateCall, _ options: GenerationOptions, urgent: Bool,
                              started: GatewayInstant) async throws(GatewayError) -> CompletedGeneration {
         let answer = try await pool.generate(model: model, input: call.input, options: options,
-                                             requestID: call.context.requestID)
+                                             requestID: call.context.requestID, trace: call.context.trace)
         let took = clock.now() - started
         generation.record(model: model.name, protocolName: call.context.protocolName, usage: answer.value.usage,
                           firstToken: took, total: took)
@@ -73,7 +73,7 @@ extension PatternCore {
                             reservation: AccessControl.TokenReservation?) async throws(GatewayError) -> GenerationStream {
         let idle = Duration.milliseconds(Int64(model.timeout * 1000))
         let answer = try await pool.openGenerationStream(model: model, input: call.input, options: options,
-                                                         requestID: call.context.requestID, idleTimeout: idle)
+                                                         requestID: call.context.requestID, trace: call.context.trace, idleTimeout: idle)
         let firstToken = clock.now() - started
         let clock = self.clock
         let context = call.context
@@ -108,7 +108,7 @@ extension PatternCore {
         let now = wall.wallTime()
         let job = BatchJob(id: BatchID.make(model: model.name, at: now), model: model.name, texts: [],
                            pattern: model.pattern, urgent: urgent, degraded: degraded, queuedAt: now,
-                           requestID: call.context.requestID,
+                           requestID: call.context.requestID, trace: call.context.trace,
                            generation: GenerationRequest(input: call.input, options: options))
         return try await enqueue(job, model: model, urgent: urgent, degraded: degraded, at: now)
     }

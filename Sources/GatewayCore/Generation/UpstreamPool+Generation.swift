@@ -1,4 +1,5 @@
 import Upstream
+import Tracing
 
 /// Generation through the pool: the same endpoint choice, breakers, retries and metrics as an
 /// embed. A streamed call counts as answered once its first chunk has been read; until then a
@@ -6,7 +7,7 @@ import Upstream
 extension UpstreamPool {
     /// A whole generation.
     func generate(model: ModelConfig, input: GenerationInput, options: GenerationOptions,
-                  requestID: String) async throws(GatewayError) -> Answer<GeneratedText> {
+                  requestID: String, trace: TraceContext) async throws(GatewayError) -> Answer<GeneratedText> {
         let group = try generationGroup(model)
         let started = clock.now()
         let deadline = started + .milliseconds(Int64(model.timeout * 1000))
@@ -14,7 +15,7 @@ extension UpstreamPool {
                                               dialect: model.dialect, stream: false)
         let path = GenerationWire.path(model.dialect, chat: input.isChat)
         return try await call(group, started: started, deadline: deadline, request: { endpoint, timeout in
-            Self.post(endpoint.url + path, body, requestID: requestID, timeout: timeout)
+            Self.post(endpoint.url + path, body, requestID: requestID, trace: trace, timeout: timeout)
         }, decode: { (response, endpoint) -> UpstreamVerdict<GeneratedText> in
             guard response.status == 200 else {
                 return .unexpected(status: response.status, Self.refused(model.name, endpoint.url, response.status, response.body))
@@ -30,7 +31,7 @@ extension UpstreamPool {
     /// Opens a streamed generation and reads it up to its first chunk. The deadline (the model's
     /// timeout) covers the time to that chunk; `idleTimeout` each wait after it.
     func openGenerationStream(model: ModelConfig, input: GenerationInput, options: GenerationOptions,
-                              requestID: String, idleTimeout: Duration) async throws(GatewayError) -> Answer<OpenedGeneration> {
+                              requestID: String, trace: TraceContext, idleTimeout: Duration) async throws(GatewayError) -> Answer<OpenedGeneration> {
         let group = try generationGroup(model)
         let started = clock.now()
         let deadline = started + .milliseconds(Int64(model.timeout * 1000))
@@ -40,7 +41,7 @@ extension UpstreamPool {
         let client = self.client
         let dialect = model.dialect
         return try await call(group, started: started, deadline: deadline, request: { endpoint, timeout in
-            Self.post(endpoint.url + path, body, requestID: requestID, timeout: timeout)
+            Self.post(endpoint.url + path, body, requestID: requestID, trace: trace, timeout: timeout)
         }, send: { request throws(UpstreamError) in
             try await Self.open(client, request, idleTimeout: idleTimeout, dialect: dialect, chat: input.isChat)
         }, decode: { (opened, endpoint) -> UpstreamVerdict<OpenedGeneration> in
@@ -66,9 +67,10 @@ extension UpstreamPool {
         return group
     }
 
-    private static func post(_ url: String, _ body: [UInt8], requestID: String, timeout: Duration) -> UpstreamRequest {
+    private static func post(_ url: String, _ body: [UInt8], requestID: String, trace: TraceContext,
+                             timeout: Duration) -> UpstreamRequest {
         UpstreamRequest(method: "POST", url: url,
-                        headers: [("Content-Type", "application/json"), ("X-Request-Id", requestID)],
+                        headers: UpstreamCallHeaders.json(requestID: requestID, trace: trace),
                         body: body, timeout: timeout)
     }
 

@@ -1,3 +1,5 @@
+import Tracing
+
 /// Works one model's queue: takes up to batch_size items of queued jobs when the queue holds a
 /// full batch or the processing interval has passed, embeds the texts in upstream calls of at
 /// most batch_size inputs each (a single job may be larger than a batch), and hands each job its
@@ -84,7 +86,8 @@ public final class BatchWorker: Sendable {
     private func embed(_ jobs: [BatchJob], size: Int) async -> Bool {
         let texts = jobs.flatMap(\.texts)
         do {
-            let vectors = try await embedInParts(texts, size: size, requestID: jobs[0].requestID)
+            let vectors = try await embedInParts(texts, size: size, requestID: jobs[0].requestID,
+                                             trace: jobs[0].trace ?? .fresh())
             var offset = 0
             var landingFailed = false
             for job in jobs {
@@ -121,7 +124,7 @@ public final class BatchWorker: Sendable {
                     let started = core.clock.now()
                     do throws(GatewayError) {
                         let answer = try await core.pool.generate(model: model, input: request.input, options: request.options,
-                                                                  requestID: job.requestID)
+                                                                  requestID: job.requestID, trace: job.trace ?? .fresh())
                         let took = core.clock.now() - started
                         core.generation.record(model: model.name, protocolName: "batch", usage: answer.value.usage,
                                                firstToken: took, total: took)
@@ -144,16 +147,19 @@ public final class BatchWorker: Sendable {
     /// after another. Nothing is kept between claims: a crash between parts leaves the jobs
     /// processing, and whoever claims them again sends every part anew, so a result is written
     /// once and whole.
-    private func embedInParts(_ texts: [String], size: Int, requestID: String) async throws(GatewayError) -> [[Float]] {
+    /// Jobs packed into one call continue the first job's trace, as they carry its request id.
+    private func embedInParts(_ texts: [String], size: Int, requestID: String,
+                              trace: TraceContext) async throws(GatewayError) -> [[Float]] {
         guard texts.count > size else {
-            return try await core.pool.embed(model: model, texts: texts, requestID: requestID).vectors
+            return try await core.pool.embed(model: model, texts: texts, requestID: requestID, trace: trace).vectors
         }
         var vectors: [[Float]] = []
         vectors.reserveCapacity(texts.count)
         var start = 0
         while start < texts.count {
             let end = min(start + size, texts.count)
-            vectors += try await core.pool.embed(model: model, texts: Array(texts[start..<end]), requestID: requestID).vectors
+            vectors += try await core.pool.embed(model: model, texts: Array(texts[start..<end]), requestID: requestID,
+                                                 trace: trace).vectors
             start = end
         }
         return vectors

@@ -1,3 +1,5 @@
+import Tracing
+
 /// An embed request as every front-end hands it to the core.
 public struct EmbedCall: Sendable {
     public var model: String
@@ -24,9 +26,11 @@ public struct EmbedCall: Sendable {
     }
 }
 
-/// Who is calling: for `X-Request-Id` upstream, the `protocol` label, and the caller's API key.
+/// Who is calling: for `X-Request-Id` and `traceparent` upstream, the `protocol` label, and the caller's API key.
 public struct CallContext: Sendable {
     public var requestID: String
+    /// The caller's W3C trace context, or a new one: each upstream call sends a child of it.
+    public var trace: TraceContext
     /// "rest", "graphql" or "grpc".
     public var protocolName: String
     /// The API key the caller presented (`Authorization: Bearer …` or `x-api-key`, as HTTP headers
@@ -36,8 +40,11 @@ public struct CallContext: Sendable {
     /// OpenAI sync API): a hybrid call whose real-time path is down then gets the error, not a job.
     public var acceptsQueued: Bool
 
-    public init(requestID: String, protocolName: String, credential: String? = nil, acceptsQueued: Bool = true) {
+    /// Without `trace` the call starts a trace of its own (batch lines, internal calls).
+    public init(requestID: String, trace: TraceContext? = nil, protocolName: String, credential: String? = nil,
+                acceptsQueued: Bool = true) {
         self.requestID = requestID
+        self.trace = trace ?? .fresh()
         self.protocolName = protocolName
         self.credential = credential
         self.acceptsQueued = acceptsQueued

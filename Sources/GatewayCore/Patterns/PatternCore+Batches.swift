@@ -11,7 +11,8 @@ extension PatternCore {
         try validate(call)
         let now = wall.wallTime()
         let job = BatchJob(id: jobID?(model.name) ?? BatchID.make(model: model.name, at: now), model: model.name, texts: texts,
-                           pattern: model.pattern, queuedAt: now, requestID: context.requestID)
+                           pattern: model.pattern, queuedAt: now, requestID: context.requestID,
+                           trace: context.trace)
         return try await enqueueOnce(job, model: model, at: now)
     }
 
@@ -22,7 +23,7 @@ extension PatternCore {
         let now = wall.wallTime()
         let job = BatchJob(id: jobID?(model.name) ?? BatchID.make(model: model.name, at: now), model: model.name, texts: [],
                            pattern: model.pattern, queuedAt: now, requestID: call.context.requestID,
-                           generation: GenerationRequest(input: call.input, options: options))
+                           trace: call.context.trace, generation: GenerationRequest(input: call.input, options: options))
         return try await enqueueOnce(job, model: model, at: now)
     }
 

@@ -11,6 +11,19 @@ public struct ModelStatusReport: Sendable, Equatable {
     public var averageResponseMs: Double
     public var queueDepth: Int
     public var cacheHitRatio: Double
+    public var health: UpstreamHealth
+    /// Completion tokens per second of the model's generations since start.
+    public var tokensPerSecond: Double
+}
+
+/// A model's upstream in one word, for pages that colour it (spec §9's checks and §1's breakers).
+public enum UpstreamHealth: String, Sendable, Equatable {
+    /// Every endpoint is in rotation with a closed breaker.
+    case up
+    /// It serves, but some endpoint is out of rotation or its breaker is not closed.
+    case degraded
+    /// It cannot serve (`PatternCore.isServing` is false).
+    case down
 }
 
 extension PatternCore {
@@ -40,7 +53,8 @@ extension PatternCore {
     }
 
     public func modelStatus(_ m: ModelConfig) async -> ModelStatusReport {
-        let snaps = pool.endpoints(for: m.name).map { $0.breaker.snapshot() }
+        let endpoints = pool.endpoints(for: m.name)
+        let snaps = endpoints.map { $0.breaker.snapshot() }
         let states = snaps.map(\.stateName)
         let s = stats(for: m.name) ?? ModelStats.Snapshot()
         let window = latency(for: m.name)
@@ -49,6 +63,9 @@ extension PatternCore {
             name: m.name, pattern: m.pattern, breakerState: Self.overallBreakerState(states),
             failureCount: snaps.reduce(0) { $0 + $1.failureCount }, requests: s.requests,
             successRate: s.successRate, averageResponseMs: window.map { $0.count > 0 ? $0.average() : 0 } ?? 0,
-            queueDepth: depth, cacheHitRatio: s.cacheHitRatio)
+            queueDepth: depth, cacheHitRatio: s.cacheHitRatio,
+            health: !isServing(model: m.name) ? .down
+                : zip(endpoints, states).allSatisfy { $0.health.inRotation && $1 == "closed" } ? .up : .degraded,
+            tokensPerSecond: generation.totals(for: m.name).tokensPerSecond)
     }
 }

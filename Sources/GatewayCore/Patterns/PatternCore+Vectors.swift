@@ -8,7 +8,9 @@ extension PatternCore {
         let model = try model(named: query.model)
         let started = clock.now()
         do {
-            let (results, cached) = try await runSearch(model, query)
+            let (results, cached) = try await CallTrace.with(query.context.trace) { () async throws(GatewayError) in
+                try await runSearch(model, query)
+            }
             vectorFinished(model, .search, query.context, started: started, outcome: "success")
             return SearchOutcome(model: model.name, results: results, cached: cached,
                                  tookMs: Self.milliseconds(clock.now() - started))
@@ -32,7 +34,7 @@ extension PatternCore {
                 try VectorChecks.vector(points[i].vector, dimensions: model.vectorSize, model: model.name,
                                         field: "points[\(i)].vector")
             }
-            try await store(points, model, wait: true)
+            try await CallTrace.with(context.trace) { () async throws(GatewayError) in try await store(points, model, wait: true) }
             vectorFinished(model, .ingest, context, started: started, outcome: "success")
             return IngestOutcome(model: model.name, ingested: points.count, ids: points.map(\.id))
         } catch {
@@ -52,7 +54,7 @@ extension PatternCore {
             try VectorChecks.vector(v, dimensions: model.vectorSize, model: model.name, field: "query_vector")
             vector = v
         case (nil, let text?):
-            vector = try await queryVector(model, text: text, requestID: query.context.requestID)
+            vector = try await queryVector(model, text: text, context: query.context)
         case (nil, nil):
             throw .invalid("query_vector or query is required", field: "query_vector")
         case (_?, _?):
@@ -126,7 +128,7 @@ extension PatternCore {
     /// nearest". `embed` itself is not called because it would queue a bulk_only model and count
     /// this search a second time as an embed request; the cache key is embed's, so a text
     /// embedded before costs no upstream call.
-    private func queryVector(_ model: ModelConfig, text: String, requestID: String) async throws(GatewayError) -> [Float] {
+    private func queryVector(_ model: ModelConfig, text: String, context: CallContext) async throws(GatewayError) -> [Float] {
         guard !text.isEmpty else { throw .invalid("query must not be empty", field: "query") }
         guard text.utf8.count <= maxTextBytes else {
             throw GatewayError(.payloadTooLarge, "query carries \(text.utf8.count) bytes; the limit is \(maxTextBytes)",
@@ -135,7 +137,7 @@ extension PatternCore {
         let pool = self.pool
         let lookup = try await cache.vectors(forKey: EmbeddingCache.key(model: model.name, texts: [text]),
                                              ttlSeconds: model.cacheTTL) { () async throws(GatewayError) in
-            try await pool.embed(model: model, texts: [text], requestID: requestID).vectors
+            try await pool.embed(model: model, texts: [text], requestID: context.requestID, trace: context.trace).vectors
         }
         guard let v = lookup.vectors.first, v.count == model.vectorSize else {
             throw GatewayError(.upstreamError, "the model's upstream returned no usable embedding for the query",

@@ -139,8 +139,9 @@ public final class PatternCore: Sendable {
         let pool = self.pool
         let texts = call.texts
         let requestID = call.context.requestID
+        let trace = call.context.trace
         let lookup = try await cache.vectors(forKey: key, ttlSeconds: model.cacheTTL) { () async throws(GatewayError) in
-            let r = try await pool.embed(model: model, texts: texts, requestID: requestID)
+            let r = try await pool.embed(model: model, texts: texts, requestID: requestID, trace: trace)
             served.withLock { $0 = (r.endpoint, r.upstreamDuration) }
             return r.vectors
         }
@@ -165,7 +166,7 @@ public final class PatternCore: Sendable {
         let now = wall.wallTime()
         let job = BatchJob(id: BatchID.make(model: model.name, at: now), model: model.name, texts: call.texts,
                            pattern: model.pattern, urgent: urgent, degraded: degraded, queuedAt: now,
-                           requestID: call.context.requestID, ingest: call.ingest)
+                           requestID: call.context.requestID, trace: call.context.trace, ingest: call.ingest)
         return try await enqueue(job, model: model, urgent: urgent, degraded: degraded, at: now)
     }
 

@@ -1,3 +1,5 @@
+import Tracing
+
 /// One accepted request waiting for (or done with) its batch: an embed (its texts) or a
 /// generation (`generation`, with no texts). A job is the unit a client sees through its
 /// `batch_id`; the worker packs several embed jobs of one model into one upstream call, and runs
@@ -14,6 +16,8 @@ public struct BatchJob: Sendable, Equatable {
     public var degraded: Bool
     public var queuedAt: UnixTime
     public var requestID: String
+    /// The accepting request's trace: the worker's upstream calls continue it, however much later.
+    public var trace: TraceContext?
     /// Set for a texts ingest: the embeddings become points of the model's collection before
     /// the job counts as completed.
     public var ingest: IngestTarget?
@@ -24,8 +28,8 @@ public struct BatchJob: Sendable, Equatable {
     public var itemsCount: Int { generation == nil ? texts.count : 1 }
 
     public init(id: String, model: String, texts: [String], pattern: IntegrationPattern, urgent: Bool = false,
-                degraded: Bool = false, queuedAt: UnixTime, requestID: String, ingest: IngestTarget? = nil,
-                generation: GenerationRequest? = nil) {
+                degraded: Bool = false, queuedAt: UnixTime, requestID: String, trace: TraceContext? = nil,
+                ingest: IngestTarget? = nil, generation: GenerationRequest? = nil) {
         self.id = id
         self.model = model
         self.texts = texts
@@ -34,6 +38,7 @@ public struct BatchJob: Sendable, Equatable {
         self.degraded = degraded
         self.queuedAt = queuedAt
         self.requestID = requestID
+        self.trace = trace
         self.ingest = ingest
         self.generation = generation
     }

@@ -1,5 +1,6 @@
 import Synchronization
 import Upstream
+import Tracing
 
 /// Calls the upstreams: each model's replicas and, when configured, the Qdrant vector store.
 /// Picks the endpoint with the fewest calls in flight among those in rotation (active health
@@ -99,7 +100,7 @@ public final class UpstreamPool: Sendable {
     }
 
     /// Embeds `texts` with `model` within `timeout` (the model's, retries included).
-    public func embed(model: ModelConfig, texts: [String], requestID: String,
+    public func embed(model: ModelConfig, texts: [String], requestID: String, trace: TraceContext,
                       timeout: Duration? = nil) async throws(GatewayError) -> Result {
         let group = groupsByModel[model.name] ?? UpstreamGroup(
             name: model.name, endpoints: [], subject: "every endpoint of \(model.name)", details: [("model", model.name)],
@@ -109,7 +110,7 @@ public final class UpstreamPool: Sendable {
         let body = EmbeddingWire.requestBody(model: model.upstreamModel, texts: texts)
         let answer = try await call(group, started: started, deadline: deadline, request: { endpoint, timeout in
             UpstreamRequest(method: "POST", url: endpoint.url + model.dialect.embedPath,
-                            headers: [("Content-Type", "application/json"), ("X-Request-Id", requestID)],
+                            headers: UpstreamCallHeaders.json(requestID: requestID, trace: trace),
                             body: body, timeout: timeout)
         }, decode: { (response, endpoint) -> UpstreamVerdict<[[Float]]> in
             guard response.status == 200 else {

@@ -3,6 +3,7 @@ import GatewayHTTP
 import GraphQL
 import JSON
 import Synchronization
+import Tracing
 
 /// One graphql-transport-ws socket: drives `TransportWSStateMachine` with the session's
 /// messages and an init timer, runs each operation on its own task, and carries out the
@@ -25,9 +26,13 @@ final class TransportWSConnection: Sendable {
     /// The key the connection was accepted with, for every operation's admission.
     private let credential = Mutex<String?>(nil)
     private let tasks = Mutex<[String: (token: UInt64, task: Task<Void, Never>)]>([:])
+    /// The upgrade request's trace, which every operation on the connection continues; nil when
+    /// it sent no `traceparent`, and then each operation starts a trace of its own.
+    private let trace: TraceContext?
 
-    init(session: any WebSocketSession, headerCredential: String?, services: Services) {
+    init(session: any WebSocketSession, headerCredential: String?, trace: TraceContext?, services: Services) {
         self.session = session
+        self.trace = trace
         self.services = services
         self.machine = Mutex(TransportWSStateMachine(headerCredential: headerCredential, maxOperations: services.maxOperations))
     }
@@ -122,7 +127,8 @@ final class TransportWSConnection: Sendable {
             await report(id, token, .rejected(GraphQLServer.coded(errors).map(\.json)))
             return
         }
-        let state = GraphQLCallState(call: CallContext(requestID: RequestID.make(), protocolName: "graphql", credential: key))
+        let state = GraphQLCallState(call: CallContext(requestID: RequestID.make(), trace: trace, protocolName: "graphql",
+                                                       credential: key))
         await services.runner.run(prepared, variables: payload.variables, state: state) { result, extensions in
             guard await report(id, token, .next(result.json(extensions: extensions))) else { throw CancellationError() }
         }

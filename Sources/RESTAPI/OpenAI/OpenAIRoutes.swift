@@ -46,7 +46,7 @@ struct OpenAIRoutes: Sendable {
 
     /// The protocol cannot say "queued": a hybrid call whose real-time path is down gets the error.
     func callContext(_ context: RequestContext) -> CallContext {
-        CallContext(requestID: context.requestID, protocolName: "openai", credential: context.credential, acceptsQueued: false)
+        CallContext(requestID: context.requestID, trace: context.trace, protocolName: "openai", credential: context.credential, acceptsQueued: false)
     }
 
     /// The model named in the body if it can answer now: unknown is 404; bulk_only never answers

@@ -15,7 +15,12 @@ extension RouteTable {
             let patterns = PatternRoutes(core: core)
             let vectors = VectorRoutes(core: core)
             let openAI = OpenAIRoutes(core: core)
+            let dashboard = DashboardRoutes()
             routes += [
+                // The dashboard page: static files without data; its GraphQL calls carry the key.
+                Route(["GET", "HEAD"], "/", .open, dashboard.page),
+                Route(["GET", "HEAD"], "/dashboard/app.js", .open, dashboard.script),
+                Route(["GET", "HEAD"], "/dashboard/style.css", .open, dashboard.style),
                 // Probes and scrapers carry no keys.
                 Route(["GET", "HEAD"], "/ready", .open, operations.ready),
                 Route(["GET", "HEAD"], "/metrics", .open, operations.metrics),

@@ -83,15 +83,7 @@ final class LoopTransfers: TransferDriver, @unchecked Sendable {
     }
 
     func cancelStream(_ transfer: Transfer) {
-        guard let stream = transfer.stream, !stream.isEnded else { return }
-        let early = transfer.phase.withLock { phase -> Bool in
-            if case .created = phase {
-                phase = .cancelledEarly
-                return true
-            }
-            return false
-        }
-        if !early { stop(transfer) }
+        if transfer.cancelStreamBeforeSubmit() == false { stop(transfer) }
     }
 
     func resume(_ transfer: Transfer) {

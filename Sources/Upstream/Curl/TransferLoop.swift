@@ -70,15 +70,7 @@ final class TransferLoop: TransferDriver, @unchecked Sendable {
     /// finished), from any thread. Stopping one that already ended does nothing — not even a
     /// wake-up of the curl thread, which every stream's end would otherwise cost.
     func cancelStream(_ transfer: Transfer) {
-        guard let stream = transfer.stream, !stream.isEnded else { return }
-        let early = transfer.phase.withLock { phase -> Bool in
-            if case .created = phase {
-                phase = .cancelledEarly
-                return true
-            }
-            return false
-        }
-        if !early { send { $0.cancellations.append(transfer) } }
+        if transfer.cancelStreamBeforeSubmit() == false { send { $0.cancellations.append(transfer) } }
     }
 
     /// A paused stream's reader drained its buffer: let curl receive again.

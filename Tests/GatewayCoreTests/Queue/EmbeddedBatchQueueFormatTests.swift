@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Synchronization
 import Testing
+import Tracing
 @testable import GatewayCore
 import GatewayTestSupport
 
@@ -59,6 +60,29 @@ struct EmbeddedBatchQueueFormatTests {
         if case .completed(_, let back, _, _) = try JournalRecord.decode(records[3].encoded()) {
             #expect(back[0][1].sign == .minus)
         }
+    }
+
+    @Test func aJobsTraceRoundTripsBesideItsRequestID() throws {
+        var traced = EmbeddedQueueFixture.job(8, texts: 2)
+        let parent = try #require(TraceContext.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"))
+        traced.trace = TraceContext(traceHigh: parent.traceHigh, traceLow: parent.traceLow, parentID: parent.parentID,
+                                    flags: parent.flags, state: "congo=t61rcWkgMzE")
+        var stateless = traced
+        stateless.trace = parent
+        for job in [traced, stateless] {
+            #expect(try JournalRecord.decode(JournalRecord.accepted(job).encoded()) == .accepted(job))
+            #expect(try JournalRecord.decode(JournalRecord.snapshot(BatchRecord(job: job)).encoded())
+                    == .snapshot(BatchRecord(job: job)))
+        }
+        // The field as journals wrote it before traces were kept: the request id alone, no trace.
+        let untraced = EmbeddedQueueFixture.job(9, texts: 1)
+        guard case .accepted(let back) = try JournalRecord.decode(JournalRecord.accepted(untraced).encoded()) else {
+            Issue.record("not an accepted record")
+            return
+        }
+        #expect(back.requestID == untraced.requestID && back.trace == nil)
+        #expect(JobRequestField.split("req-1\u{0}garbage\u{0}").trace == nil)
+        #expect(JobRequestField.split("req-1\u{0}garbage\u{0}").requestID == "req-1")
     }
 
     @Test func damagedPayloadsDoNotDecode() {

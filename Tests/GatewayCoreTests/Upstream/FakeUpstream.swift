@@ -20,6 +20,8 @@ final class FakeUpstream: Sendable {
     private final class State: Sendable {
         let script = Mutex<[Answer]>([])
         let seen = Mutex<[String]>([])
+        /// The `traceparent` and `tracestate` of every request ("" when absent).
+        let traces = Mutex<[(parent: String, state: String)]>([])
         /// Method and path of every request, and the inputs of each embed call.
         let requests = Mutex<[(path: String, inputs: Int)]>([])
     }
@@ -31,6 +33,9 @@ final class FakeUpstream: Sendable {
         (server, url) = try loopbackServer { request, writer in
             let body = (try? await request.body.collect(upTo: 1 << 20)) ?? []
             state.seen.withLock { $0.append(request.head.headers["x-request-id"] ?? "") }
+            state.traces.withLock {
+                $0.append((request.head.headers["traceparent"] ?? "", request.head.headers["tracestate"] ?? ""))
+            }
             let count = (try? JSON.parse(body))?["input"]?.arrayValue?.count ?? 1
             state.requests.withLock { $0.append(("\(request.head.method) \(request.head.path)", request.head.method == "GET" ? 0 : count)) }
             let answer = state.script.withLock { $0.isEmpty ? .ok : $0.removeFirst() }
@@ -69,6 +74,7 @@ final class FakeUpstream: Sendable {
     func then(_ answers: Answer...) { state.script.withLock { $0.append(contentsOf: answers) } }
     var calls: Int { state.seen.withLock { $0.count } }
     var requestIDs: [String] { state.seen.withLock { $0 } }
+    var traces: [(parent: String, state: String)] { state.traces.withLock { $0 } }
     /// Inputs per embed call, in the order they came.
     var embedSizes: [Int] { state.requests.withLock { $0.filter { $0.path.hasPrefix("POST") }.map(\.inputs) } }
     var healthProbes: Int { state.requests.withLock { $0.filter { $0.path.hasPrefix("GET") }.count } }

@@ -21,7 +21,7 @@ struct UpstreamPoolPolicyTests {
         defer { up.stop() }
         up.then(.status(500, retryAfter: nil))
         let (c, model) = configuration(endpoints: [up.url], size: 2)
-        let r = try await pool(c).embed(model: model, texts: ["x"], requestID: "r")
+        let r = try await pool(c).embed(model: model, texts: ["x"], requestID: "r", trace: .fresh())
         #expect(r.attempts == 2)
         #expect(up.calls == 2)
     }
@@ -33,7 +33,7 @@ struct UpstreamPoolPolicyTests {
         let (c, model) = configuration(endpoints: [up.url], size: 2)
         let clock = SystemClock()
         let t0 = clock.now()
-        let r = try await pool(c).embed(model: model, texts: ["x"], requestID: "r")
+        let r = try await pool(c).embed(model: model, texts: ["x"], requestID: "r", trace: .fresh())
         #expect(r.attempts == 2)
         #expect(clock.now() - t0 >= .seconds(1))
     }
@@ -44,7 +44,7 @@ struct UpstreamPoolPolicyTests {
         defer { up.stop() }
         up.then(.status(status, retryAfter: nil))
         let (c, model) = configuration(endpoints: [up.url], size: 2)
-        await #expect(throws: GatewayError.self) { try await pool(c).embed(model: model, texts: ["x"], requestID: "r") }
+        await #expect(throws: GatewayError.self) { try await pool(c).embed(model: model, texts: ["x"], requestID: "r", trace: .fresh()) }
         #expect(up.calls == 1)
     }
 
@@ -56,7 +56,7 @@ struct UpstreamPoolPolicyTests {
         model.retry = RetryPolicy(conditions: [.gatewayError], retriableStatusCodes: [], maxRetries: 3)
         c.registry = ModelRegistry(models: [model])
         do {
-            _ = try await pool(c).embed(model: model, texts: ["x"], requestID: "r")
+            _ = try await pool(c).embed(model: model, texts: ["x"], requestID: "r", trace: .fresh())
             Issue.record("a 500 must not be retried under gateway-error alone")
         } catch {
             #expect(error.code == .upstreamError)
@@ -80,7 +80,7 @@ struct UpstreamPoolPolicyTests {
         #expect(pool.endpoints(for: model.name).map(\.health.inRotation) == [false, true])
         let before = dead.calls
         for _ in 0..<6 {
-            let r = try await pool.embed(model: model, texts: ["x"], requestID: "r")
+            let r = try await pool.embed(model: model, texts: ["x"], requestID: "r", trace: .fresh())
             #expect(r.endpoint == live.url)
         }
         #expect(dead.calls == before)
@@ -101,7 +101,7 @@ struct UpstreamPoolPolicyTests {
         #expect(metrics.render().contains(#"integration_endpoint_healthy{model="general",endpoint="\#(up.url)"} 0"#))
         let calls = up.calls
         do {
-            _ = try await pool.embed(model: model, texts: ["x"], requestID: "r")
+            _ = try await pool.embed(model: model, texts: ["x"], requestID: "r", trace: .fresh())
             Issue.record("no endpoint in rotation must fail")
         } catch {
             #expect(error.code == .unavailable)

@@ -1,4 +1,5 @@
 import Testing
+import Tracing
 import Upstream
 @testable import GatewayCore
 
@@ -18,11 +19,31 @@ struct UpstreamPoolTests {
         let up = try FakeUpstream(size: 4)
         defer { up.stop() }
         let (c, model) = configuration(endpoints: [up.url], size: 4)
-        let r = try await pool(c).embed(model: model, texts: ["a", "b"], requestID: "req-42")
+        let r = try await pool(c).embed(model: model, texts: ["a", "b"], requestID: "req-42", trace: .fresh())
         #expect(r.vectors == [[0, 1, 2, 3], [1, 2, 3, 4]])
         #expect(r.endpoint == up.url)
         #expect(r.attempts == 1)
         #expect(up.requestIDs == ["req-42"])
+    }
+
+    /// Each attempt is a span of its own under the caller's trace; the tracestate goes on as sent.
+    @Test func sendsAChildOfTheCallersTraceOnEveryAttempt() async throws {
+        let up = try FakeUpstream(size: 2)
+        defer { up.stop() }
+        up.then(.status(503, retryAfter: nil))
+        let (c, model) = configuration(endpoints: [up.url], size: 2)
+        let trace = TraceContext.from(traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                                      tracestate: "congo=t61rcWkgMzE")
+        _ = try await pool(c).embed(model: model, texts: ["x"], requestID: "r", trace: trace)
+        let seen = up.traces
+        #expect(seen.count == 2)
+        let spans = seen.map { $0.parent.split(separator: "-") }
+        for (fields, one) in zip(spans, seen) {
+            #expect(fields.count == 4 && fields[0] == "00" && fields[1] == "4bf92f3577b34da6a3ce929d0e0e4736" && fields[3] == "01")
+            #expect(fields[2] != "00f067aa0ba902b7" && fields[2].count == 16)
+            #expect(one.state == "congo=t61rcWkgMzE")
+        }
+        #expect(spans[0][2] != spans[1][2])
     }
 
     @Test func retries503ThenSucceeds() async throws {
@@ -30,7 +51,7 @@ struct UpstreamPoolTests {
         defer { up.stop() }
         up.then(.status(503, retryAfter: nil), .status(502, retryAfter: nil))
         let (c, model) = configuration(endpoints: [up.url], size: 2)
-        let r = try await pool(c).embed(model: model, texts: ["x"], requestID: "r")
+        let r = try await pool(c).embed(model: model, texts: ["x"], requestID: "r", trace: .fresh())
         #expect(r.attempts == 3)
         #expect(up.calls == 3)
     }
@@ -41,7 +62,7 @@ struct UpstreamPoolTests {
         up.then(.status(503, retryAfter: nil), .status(503, retryAfter: nil), .status(503, retryAfter: nil))
         let (c, model) = configuration(endpoints: [up.url], size: 2, retries: 2)
         await #expect(throws: GatewayError.self) {
-            _ = try await pool(c).embed(model: model, texts: ["x"], requestID: "r")
+            _ = try await pool(c).embed(model: model, texts: ["x"], requestID: "r", trace: .fresh())
         }
         #expect(up.calls == 3)  // the first attempt and 2 retries
     }
@@ -53,7 +74,7 @@ struct UpstreamPoolTests {
         let (c, model) = configuration(endpoints: [up.url], size: 2, timeout: 2)
         let start = ContinuousClock.now
         do {
-            _ = try await pool(c).embed(model: model, texts: ["x"], requestID: "r")
+            _ = try await pool(c).embed(model: model, texts: ["x"], requestID: "r", trace: .fresh())
             Issue.record("expected an error")
         } catch {
             #expect(error.code == .upstreamError)
@@ -69,7 +90,7 @@ struct UpstreamPoolTests {
         up.then(.delay(milliseconds: 3000), .delay(milliseconds: 3000))
         let (c, model) = configuration(endpoints: [up.url], size: 2, timeout: 0.3)
         do {
-            _ = try await pool(c).embed(model: model, texts: ["x"], requestID: "r")
+            _ = try await pool(c).embed(model: model, texts: ["x"], requestID: "r", trace: .fresh())
             Issue.record("expected a timeout")
         } catch {
             #expect(error.code == .upstreamTimeout)
@@ -83,7 +104,7 @@ struct UpstreamPoolTests {
         up.then(.wrongDimensions)
         let (c, model) = configuration(endpoints: [up.url], size: 8)
         do {
-            _ = try await pool(c).embed(model: model, texts: ["x"], requestID: "r")
+            _ = try await pool(c).embed(model: model, texts: ["x"], requestID: "r", trace: .fresh())
             Issue.record("expected an error")
         } catch {
             #expect(error.code == .upstreamError)
@@ -99,7 +120,7 @@ struct UpstreamPoolTests {
         let (c, model) = configuration(endpoints: [up.url], size: 2, threshold: 2)
         let p = pool(c)
         for _ in 0..<2 {
-            await #expect(throws: GatewayError.self) { _ = try await p.embed(model: model, texts: ["x"], requestID: "r") }
+            await #expect(throws: GatewayError.self) { _ = try await p.embed(model: model, texts: ["x"], requestID: "r", trace: .fresh()) }
         }
         #expect(p.endpoints(for: "general")[0].breaker.state == .closed)
         #expect(up.calls == 2)
@@ -113,7 +134,7 @@ struct UpstreamPoolTests {
         let metrics = MetricsRegistry()
         let p = pool(c, metrics: metrics)
         for _ in 0..<6 {
-            let r = try await p.embed(model: model, texts: ["x"], requestID: "r")
+            let r = try await p.embed(model: model, texts: ["x"], requestID: "r", trace: .fresh())
             #expect(r.endpoint == up.url)
         }
         let deadEndpoint = try #require(p.endpoints(for: "general").first { $0.url == dead })
@@ -125,10 +146,10 @@ struct UpstreamPoolTests {
         // With the live one gone too, every breaker opens and calls fail fast with circuit_open.
         let (c2, model2) = configuration(endpoints: [dead], size: 2, retries: 0, threshold: 1)
         let p2 = pool(c2)
-        await #expect(throws: GatewayError.self) { _ = try await p2.embed(model: model2, texts: ["x"], requestID: "r") }
+        await #expect(throws: GatewayError.self) { _ = try await p2.embed(model: model2, texts: ["x"], requestID: "r", trace: .fresh()) }
         let start = ContinuousClock.now
         do {
-            _ = try await p2.embed(model: model2, texts: ["x"], requestID: "r")
+            _ = try await p2.embed(model: model2, texts: ["x"], requestID: "r", trace: .fresh())
             Issue.record("expected circuit_open")
         } catch {
             #expect(error.code == .circuitOpen)
@@ -147,7 +168,7 @@ struct UpstreamPoolTests {
         let p = pool(c)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<10 {
-                group.addTask { _ = try await p.embed(model: model, texts: ["x"], requestID: "r") }
+                group.addTask { _ = try await p.embed(model: model, texts: ["x"], requestID: "r", trace: .fresh()) }
             }
             try await group.waitForAll()
         }

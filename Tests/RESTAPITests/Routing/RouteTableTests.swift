@@ -11,6 +11,9 @@ struct RouteTableTests {
     /// added here (and so without a second look at who may call it) fails `everyRouteAndItsRole`.
     static let expected: [(methods: String, pattern: String, access: String)] = [
         ("GET, HEAD", "/health", "open"),
+        ("GET, HEAD", "/", "open"),
+        ("GET, HEAD", "/dashboard/app.js", "open"),
+        ("GET, HEAD", "/dashboard/style.css", "open"),
         ("GET, HEAD", "/ready", "open"),
         ("GET, HEAD", "/metrics", "open"),
         ("POST", "/api/v1/external/{model}/embed", "write"),

@@ -1,3 +1,5 @@
+import Tracing
+
 /// One mutation of the embedded queue, as the journal stores it. Records carry the resulting
 /// values (attempts, timestamps), not instructions to recompute them, so replay needs no clock
 /// and gives the same state whatever the code that wrote them thought at the time.
@@ -145,7 +147,7 @@ enum JournalRecord: Equatable {
         w.bool(job.urgent)
         w.bool(job.degraded)
         w.i64(job.queuedAt.nanosecondsSinceEpoch)
-        w.string(job.requestID)
+        w.string(JobRequestField.joined(job.requestID, job.trace))
         w.strings(job.texts)
         if let target = job.ingest {
             w.strings(target.ids)
@@ -169,9 +171,9 @@ enum JournalRecord: Equatable {
         let urgent = try r.bool()
         let degraded = try r.bool()
         let queuedAt = UnixTime(nanosecondsSinceEpoch: try r.i64())
-        let requestID = try r.string()
+        let (requestID, trace) = JobRequestField.split(try r.string())
         var job = BatchJob(id: id, model: model, texts: try r.strings(), pattern: pattern, urgent: urgent,
-                           degraded: degraded, queuedAt: queuedAt, requestID: requestID)
+                           degraded: degraded, queuedAt: queuedAt, requestID: requestID, trace: trace)
         if withIngest {
             let ids = try r.strings()
             let n = try r.count()
@@ -289,5 +291,26 @@ enum JournalRecord: Equatable {
         if withGeneration, try r.bool() { outputs = try readOutputs(&r) }
         return BatchRecord(job: job, state: state, attempts: attempts, completedItems: completedItems,
                            embeddings: embeddings, outputs: outputs, error: error, completedAt: completedAt)
+    }
+}
+
+/// A job's request id and trace share one journal field, `id NUL traceparent NUL tracestate`: a
+/// request id never holds a NUL (`RequestID` takes printable ASCII only), records written before
+/// traces were kept read back as an id alone, and no new record kind is needed for every
+/// combination of ingest and generation.
+enum JobRequestField {
+    static func joined(_ requestID: String, _ trace: TraceContext?) -> String {
+        guard let trace else { return requestID }
+        return requestID + "\u{0}" + trace.traceparent + "\u{0}" + (trace.state ?? "")
+    }
+
+    static func split(_ field: String) -> (requestID: String, trace: TraceContext?) {
+        let parts = field.split(separator: "\u{0}", omittingEmptySubsequences: false)
+        guard parts.count == 3, let parent = TraceContext.parse(String(parts[1])) else {
+            return (String(parts[0]), nil)
+        }
+        let state = parts[2].isEmpty ? nil : String(parts[2])
+        return (String(parts[0]), TraceContext(traceHigh: parent.traceHigh, traceLow: parent.traceLow,
+                                               parentID: parent.parentID, flags: parent.flags, state: state))
     }
 }

@@ -1,10 +1,12 @@
 import JSON
 import Redis
+import Tracing
 
 /// A job's hash, `pattern:batch:{id}`, field by field:
 ///
 /// model, texts (JSON array of strings), items (text count), pattern, urgent and degraded
-/// ("1"/"0"), queued_at_ns, request_id — written once at enqueue; state, attempts, entry (its
+/// ("1"/"0"), queued_at_ns, request_id, traceparent and tracestate (when the caller's trace has
+/// them) — written once at enqueue; state, attempts, entry (its
 /// live stream entry id) and consumer (while processing) — kept by the scripts; completed_items,
 /// embeddings (a blob: u32 count, u32 dimension, then little-endian floats), error, and
 /// completed_at_ns once finished; ingest_ids and ingest_payloads (JSON arrays) for a texts ingest;
@@ -23,7 +25,7 @@ enum RedisJobFields {
             ("degraded", job.degraded ? [0x31] : [0x30]),
             ("queued_at_ns", Array(String(job.queuedAt.nanosecondsSinceEpoch).utf8)),
             ("request_id", Array(job.requestID.utf8)),
-        ] + ingestPairs(job.ingest) + (job.generation.map { [("generation", GenerationJSON.encode($0))] } ?? [])
+        ] + tracePairs(job.trace) + ingestPairs(job.ingest) + (job.generation.map { [("generation", GenerationJSON.encode($0))] } ?? [])
         return pairs.flatMap { [Array($0.0.utf8), $0.1] }
     }
 
@@ -45,7 +47,11 @@ enum RedisJobFields {
         else { return nil }
         var job = BatchJob(id: id, model: model, texts: texts, pattern: pattern, urgent: text("urgent") == "1",
                            degraded: text("degraded") == "1", queuedAt: UnixTime(nanosecondsSinceEpoch: queuedAt),
-                           requestID: requestID)
+                           requestID: requestID, trace: text("traceparent").flatMap(TraceContext.parse))
+        if let state = text("tracestate"), let trace = job.trace {
+            job.trace = TraceContext(traceHigh: trace.traceHigh, traceLow: trace.traceLow, parentID: trace.parentID,
+                                     flags: trace.flags, state: state)
+        }
         if let idBytes = fields["ingest_ids"] {
             guard let target = decodeIngest(ids: idBytes, payloads: fields["ingest_payloads"]),
                   target.ids.count == texts.count else { return nil }
@@ -68,6 +74,11 @@ enum RedisJobFields {
             record.outputs = outputs
         }
         return record
+    }
+
+    private static func tracePairs(_ trace: TraceContext?) -> [(String, [UInt8])] {
+        guard let trace else { return [] }
+        return [("traceparent", Array(trace.traceparent.utf8))] + (trace.state.map { [("tracestate", Array($0.utf8))] } ?? [])
     }
 
     private static func ingestPairs(_ target: IngestTarget?) -> [(String, [UInt8])] {

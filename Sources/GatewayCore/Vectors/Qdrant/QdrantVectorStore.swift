@@ -218,8 +218,10 @@ public final class QdrantVectorStore: VectorStore {
         expected: (Int, String?) -> Value?, read: (JSONValue) throws(GatewayError) -> Value
     ) async throws(GatewayError) -> Value {
         let headers = body.isEmpty ? self.headers.filter { $0.0 != "Content-Type" } : self.headers
+        let trace = CallTrace.current
         let answer = try await pool.call(group, started: deadline.started, deadline: deadline.end, request: { endpoint, timeLeft in
-            UpstreamRequest(method: method, url: endpoint.url + path, headers: headers, body: body, timeout: timeLeft)
+            UpstreamRequest(method: method, url: endpoint.url + path, headers: headers + UpstreamCallHeaders.traced(trace),
+                            body: body, timeout: timeLeft)
         }, decode: { response, endpoint in
             QdrantReply.verdict(response, endpoint: endpoint.url, collection: collection, expected: expected, read: read)
         })
