@@ -20,6 +20,12 @@ extension APIOperation {
     private static let operations: [(String, APIOperation)] = [
         ("GET /health", APIOperation(id: "health", summary: "Liveness: the process answers",
                                      answers: [.json(200, "alive", "Health")])),
+        ("GET /", dashboard(id: "dashboardPage", summary: "The dashboard page; its live data comes from /graphql",
+                            mediaType: "text/html")),
+        ("GET /dashboard/app.js", dashboard(id: "dashboardScript", summary: "The dashboard page's script",
+                                            mediaType: "text/javascript")),
+        ("GET /dashboard/style.css", dashboard(id: "dashboardStyle", summary: "The dashboard page's style sheet",
+                                               mediaType: "text/css")),
         ("GET /ready", APIOperation(id: "ready", summary: "Readiness: Redis and the vector store reachable when configured",
                                     answers: [.json(200, "ready", "Readiness"), .json(503, "a dependency is down", "Readiness")])),
         ("GET /metrics", APIOperation(id: "metrics", summary: "Prometheus metrics (text format 0.0.4)", answers: [
@@ -73,6 +79,14 @@ extension APIOperation {
         ("GET /api/v1/optimizations/status", APIOperation(
             id: "optimizations", summary: "The effective settings of every model", answers: [.json(200, "the settings", "ModelReport")])),
     ]
+
+    /// A file of the page, revalidated by its ETag on every load.
+    private static func dashboard(id: String, summary: String, mediaType: String) -> APIOperation {
+        APIOperation(id: id, summary: summary, answers: [
+            APIAnswer(status: 200, description: "the file", content: [(mediaType, JSONSchema.string)]),
+            APIAnswer(status: 304, description: "unchanged since the ETag given in If-None-Match", content: []),
+        ])
+    }
 
     private static func generation(id: String, summary: String, request: String, example: JSONValue) -> APIOperation {
         APIOperation(id: id, summary: summary, body: .json(request, example: example), answers: [
