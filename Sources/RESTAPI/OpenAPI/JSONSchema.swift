@@ -46,6 +46,13 @@ enum JSONSchema {
         return .object(o)
     }
 
+    /// Exactly one of these members: the decoders refuse both and neither, naming the field.
+    static func exactlyOneOf(_ members: [String], in schema: JSONValue) -> JSONValue {
+        guard case .object(var o) = schema else { return schema }
+        o.set("oneOf", .array(members.map { ["required": [.string($0)]] }))
+        return .object(o)
+    }
+
     /// A map whose values all have this schema (`{"<model>": {...}}`).
     static func map(_ values: JSONValue) -> JSONValue {
         ["type": "object", "additionalProperties": values]

@@ -28,11 +28,11 @@ enum OpenAPISchemas {
         ("Readiness", S.object(["status": S.oneOf(["ready", "degraded"]), "checks": S.map(S.object(
             ["status": S.oneOf(["ok", "down"]), "error": S.string], required: ["status"]))], required: ["status", "checks"])),
         // The limits are spec §2's, kept small here so generated examples stay quick to embed.
-        ("EmbedRequest", S.object([
+        ("EmbedRequest", S.exactlyOneOf(["text", "texts"], in: S.object([
             "text": S.string(maxLength: 1 << 20, minLength: 1),
             "texts": S.array(S.string(maxLength: 1 << 20, minLength: 1), minItems: 1, maxItems: 10_000),
             "urgent": S.boolean, "batch": S.boolean, "priority": S.integer,
-        ])),
+        ]))),
         ("EmbedResult", S.object([
             "embedding": S.array(S.number), "embeddings": S.array(S.array(S.number)),
             "model": S.string, "pattern": S.oneOf(["real_time", "hybrid", "bulk_only"]),
@@ -98,7 +98,7 @@ enum OpenAPISchemas {
 
     static let vectors: [(String, JSONValue)] = [
         ("Payload", S.map(S.string)),
-        ("IngestRequest", S.object([
+        ("IngestRequest", S.exactlyOneOf(["vectors", "texts"], in: S.object([
             "vectors": S.array(["oneOf": [
                 S.object(["id": ["type": ["string", "integer"]], "vector": S.array(S.number, minItems: 1, maxItems: 4096),
                           "payload": .ref("Payload")], required: ["vector"]),
@@ -107,14 +107,14 @@ enum OpenAPISchemas {
             "texts": S.array(S.string(maxLength: 1 << 20, minLength: 1), minItems: 1, maxItems: 10_000),
             "payloads": S.array(.ref("Payload")), "ids": S.array(S.string),
             "urgent": S.boolean, "priority": S.integer,
-        ])),
+        ]))),
         ("Ingested", S.object(["status": S.oneOf(["ok"]), "model": S.string, "ingested": S.integer, "ids": S.array(S.string)],
                               required: ["status", "model", "ingested", "ids"])),
-        ("SearchRequest", S.object([
+        ("SearchRequest", S.exactlyOneOf(["query_vector", "query"], in: S.object([
             "query_vector": S.array(S.number, minItems: 1, maxItems: 4096), "query": S.string(maxLength: 1 << 20, minLength: 1),
             "limit": S.integer(minimum: 1, maximum: 1000), "filter": .ref("Payload"), "score_threshold": S.number,
             "ef": S.integer(minimum: 1, maximum: 10_000), "exact": S.boolean,
-        ])),
+        ]))),
         ("SearchResult", S.object([
             "model": S.string,
             "results": S.array(S.object(["id": S.string, "score": S.number, "payload": .ref("Payload")],
