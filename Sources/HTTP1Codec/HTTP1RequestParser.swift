@@ -29,6 +29,10 @@ public struct HTTP1RequestParser: Sendable {
     private var state = State.requestLine
     private var lines = HeadLineScanner()
     private var head = RequestHeadBuilder()
+
+    /// The target of the head being read ("" before its request line or once it is handed out):
+    /// what the caller knows of a request whose head is refused (a Content-Length over the limit).
+    public var targetOfHeadInProgress: String { head.target }
     private var chunkedBodyBytes = 0
     private var trailerCount = 0
 

@@ -4,7 +4,7 @@ import GatewayHTTP
 /// as soon as they are parsed, and turns each field into Strings exactly once.
 struct RequestHeadBuilder {
     private var method = ""
-    private var target = ""
+    private(set) var target = ""
     private var version = HTTPVersion.http1_1
     private var fields: [HTTPHeaders.Field] = []
     private var framing = FramingFields()

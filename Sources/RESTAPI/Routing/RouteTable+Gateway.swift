@@ -64,6 +64,8 @@ extension RouteTable {
                 Route(["POST"], "/v1/batches/{batch_id}/cancel", .role(.write), batch.cancel),
             ]
         }
+        routes.append(OpenAPIDocument.route(documenting: routes,
+                                            models: core?.configuration.registry.models.map(\.name) ?? []))
         if let diagnostics {
             // Off unless --diagnostics; for the live tests, which carry no keys.
             routes += [

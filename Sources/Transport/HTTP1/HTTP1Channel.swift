@@ -101,7 +101,8 @@ final class HTTP1Channel: ConnectionProtocolHandler, ResponseSink {
             body = RequestBody(resumeProducer: { me.run { $0.resumeBody() } })
             if h.expectsContinue { connection.send(HTTP1Channel.continueLine) }
         }
-        let ex = HTTP1Exchange(id: id, version: h.version, method: h.method, keepAlive: h.keepAlive && !shuttingDown, body: body)
+        let ex = HTTP1Exchange(id: id, version: h.version, method: h.method, keepAlive: h.keepAlive && !shuttingDown, body: body,
+                               dialect: ErrorDialect(path: path))
         ex.carriesBody = h.body != .none && h.body != .length(0)
         current = ex
         let writer = TransportResponseWriter(sink: self, loop: loop, id: id)
@@ -136,7 +137,10 @@ final class HTTP1Channel: ConnectionProtocolHandler, ResponseSink {
         var headers = TransportErrorBody.headers(requestID: requestID)
         headers.add("Date", connection.loop.httpDate)
         var out: [UInt8] = []
-        let body = TransportErrorBody.make(status: error.status, message: error.reason, requestID: requestID)
+        // A head refused as a whole (its Content-Length over the limit) has no exchange yet.
+        let target = parser.targetOfHeadInProgress
+        let dialect = target.isEmpty ? current?.dialect ?? .gateway : ErrorDialect(path: target)
+        let body = TransportErrorBody.make(status: error.status, message: error.reason, requestID: requestID, dialect: dialect)
         HTTP1ResponseEncoder.writeHead(into: &out, status: error.status, headers: headers,
                                        requestVersion: .http1_1, keepAlive: false, contentLength: body.count)
         out.append(contentsOf: body)
@@ -263,7 +267,8 @@ final class HTTP1Channel: ConnectionProtocolHandler, ResponseSink {
         if !ex.headSent {
             let requestID = RequestID.make()
             respond(id, status: 500, headers: TransportErrorBody.headers(requestID: requestID),
-                    body: TransportErrorBody.make(status: 500, message: "the handler sent no response", requestID: requestID),
+                    body: TransportErrorBody.make(status: 500, message: "the handler sent no response", requestID: requestID,
+                                                  dialect: ex.dialect),
                     trailers: nil)
         } else {
             // A streamed body the handler left open cannot be completed honestly: close.
@@ -374,6 +379,8 @@ final class HTTP1Exchange {
     let id: Int32
     let version: HTTPVersion
     let method: String
+    /// The error shape of the request's path, for the answers the transport writes itself.
+    let dialect: ErrorDialect
     var keepAlive: Bool
     let body: RequestBody
     var task: Task<Void, Never>?
@@ -390,8 +397,9 @@ final class HTTP1Exchange {
     var heldHead: (Int, HTTPHeaders)?
     var heldBody: [UInt8]?
 
-    init(id: Int32, version: HTTPVersion, method: String, keepAlive: Bool, body: RequestBody) {
+    init(id: Int32, version: HTTPVersion, method: String, keepAlive: Bool, body: RequestBody, dialect: ErrorDialect) {
         self.id = id
+        self.dialect = dialect
         self.version = version
         self.method = method
         self.keepAlive = keepAlive

@@ -254,7 +254,8 @@ final class HTTP2Channel: ConnectionProtocolHandler, ResponseSink {
     private func respondWithError(_ s: HTTP2Stream, status: Int, message: String) {
         let requestID = RequestID.from(s.headers)
         respond(s.id, status: status, headers: TransportErrorBody.headers(requestID: requestID),
-                body: TransportErrorBody.make(status: status, message: message, requestID: requestID), trailers: nil)
+                body: TransportErrorBody.make(status: status, message: message, requestID: requestID,
+                                              dialect: ErrorDialect(path: s.path)), trailers: nil)
     }
 
     // MARK: output (ResponseSink)

@@ -45,6 +45,7 @@ struct RouteTableTests {
         ("GET", "/v1/batches", "read"),
         ("GET", "/v1/batches/{batch_id}", "read"),
         ("POST", "/v1/batches/{batch_id}/cancel", "write"),
+        ("GET, HEAD", "/openapi.json", "open"),
         ("GET", "/debug/sleep", "open"),
         ("GET", "/debug/stats", "open"),
         ("POST", "/debug/echo", "open"),
@@ -63,9 +64,9 @@ struct RouteTableTests {
         #expect(got == want, "added: \(got.filter { !want.contains($0) }), missing: \(want.filter { !got.contains($0) })")
     }
 
-    @Test func withoutACoreOnlyHealthAndTheDiagnostics() {
-        #expect(Self.listing(RESTRouter()) == ["GET, HEAD /health open"])
-        #expect(Self.listing(RESTRouter(diagnostics: true)).count == 5)
+    @Test func withoutACoreOnlyHealthTheDocumentAndTheDiagnostics() {
+        #expect(Self.listing(RESTRouter()) == ["GET, HEAD /health open", "GET, HEAD /openapi.json open"])
+        #expect(Self.listing(RESTRouter(diagnostics: true)).count == 6)
     }
 
     @Test("a path known under other methods is 405 with every method it answers in Allow", arguments: [
