@@ -61,6 +61,7 @@ let package = Package(
             name: "fuzz-traceparent",
             dependencies: [.product(name: "PatternGatewayFuzzSurface", package: "PatternGateway"), "FuzzMain"],
             path: "Sources/FuzzTraceparent"),
+        .executableTarget(
             name: "fuzz-hnswgraph",
             dependencies: [.product(name: "PatternGatewayFuzzSurface", package: "PatternGateway"), "FuzzMain"],
             path: "Sources/FuzzHNSWGraph"),
