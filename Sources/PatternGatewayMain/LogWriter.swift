@@ -43,8 +43,18 @@ final class LogWriter: Sendable {
             p.scheduled = true
             return true
         }
-        if schedule { thread.submit(.short) { [self] in drain() } }
+        if schedule {
+            thread.submit(.short) { [self] in
+                // Lines that come meanwhile go out in the same write: under load one write (and
+                // one wake-up of this thread) carries many lines instead of one each.
+                usleep(Self.gatherMicroseconds)
+                drain()
+            }
+        }
     }
+
+    /// How long the thread waits for more lines before it writes; short enough for `tail -f`.
+    static let gatherMicroseconds: UInt32 = 20_000
 
     /// Writes everything appended so far before returning.
     func flush() { drain() }

@@ -67,8 +67,7 @@ struct PatternGatewayCommand: ParsableCommand {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
-        // The access lines are asked for by their own flag, whatever --log-level says.
-        LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: $0 == "access" ? .info : level) }
+        LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
         let logger = Logger(label: "pattern-gateway")
 
         let settings: GatewaySettings
