@@ -120,8 +120,10 @@ def test_the_page_shows_the_models_live_and_its_try_it_panel_answers(sim, fresh_
             time.sleep(0.05)
         final = text_of(browser, "chat-output")
         assert final and "chunks in" in text_of(browser, "chat-stats"), (final, lengths[-5:])
+        # The last chunk may land between a sample of the text and the look at the stats.
+        lengths.append(len(final))
         growth = sorted(set(lengths))
-        assert len(growth) >= 4 and growth[-1] == len(final), f"the answer arrived in too few steps: {growth}"
+        assert len(growth) >= 4, f"the answer arrived in too few steps: {growth}"
         assert lengths == sorted(lengths), "the streamed text shrank"
     finally:
         sim.control(model=TRY_MODEL, tokens_per_second=200)
