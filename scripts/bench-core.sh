@@ -20,19 +20,6 @@ wrk.method = "POST"
 wrk.body = '{"text":"the cached benchmark sentence"}'
 wrk.headers["Content-Type"] = "application/json"
 LUA
-  # A new text per request; the prefix (first script argument) keeps runs apart.
-  cat >"$TMP/uncached.lua" <<'LUA'
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-local prefix, direct, n = "u", false, 0
-function init(args) prefix = args[1] or "u"; direct = args[2] == "direct" end
-function request()
-  n = n + 1
-  local text = prefix .. " uncached sentence " .. n
-  if direct then return wrk.format(nil, nil, nil, '{"model":"general","input":["' .. text .. '"]}') end
-  return wrk.format(nil, nil, nil, '{"text":"' .. text .. '"}')
-end
-LUA
   python3 - "$TMP/search.lua" <<'PY'
 import json, random, sys
 rng = random.Random(1)
@@ -47,7 +34,8 @@ PY
 core_wrk() { # name conns url script [script args...]
   local name=$1 conns=$2 url=$3 script=$4; shift 4
   local cmd="wrk -t1 -c$conns -d${DURATION}s --latency -s $script $url"
-  CORE_CMDS+=("$name: ${LOAD_PIN[*]:-} ${cmd//$TMP\//} $*")
+  cmd=${cmd//$TMP\//}
+  CORE_CMDS+=("$name: ${LOAD_PIN[*]:-} ${cmd//$ROOT\//} $*")
   local rps=() a=() b=() i out r x y extra
   for i in $(seq 1 "$RUNS"); do
     out="$TMP/core-$name-$i.txt"
@@ -94,8 +82,8 @@ run_core() {
   curl -fsS -o /dev/null -H 'content-type: application/json' --data-binary @"$TMP/points.json" \
     "http://127.0.0.1:$gw_port/api/v1/patterns/general/ingest" || { log "ingest failed"; return 1; }
   core_wrk search-route "$CONNS" "http://127.0.0.1:$gw_port/api/v1/patterns/general/search" "$TMP/search.lua"
-  core_wrk uncached-gateway 1 "$embed" "$TMP/uncached.lua" gw
-  core_wrk uncached-direct 1 "http://127.0.0.1:$sim_port/v1/embeddings" "$TMP/uncached.lua" direct direct
+  core_wrk uncached-gateway 1 "$embed" "$ROOT/scripts/wrk-uncached.lua" gw
+  core_wrk uncached-direct 1 "http://127.0.0.1:$sim_port/v1/embeddings" "$ROOT/scripts/wrk-uncached.lua" direct direct
   CORE_CMDS+=("zipf: scripts/zipf-hit-rate --port PORT --model general --texts 1000 --requests 20000 --s 1.1")
   log "core zipf: 20,000 requests"
   ZIPF_LINE=$("${LOAD_PIN[@]}" python3 "$ROOT/scripts/zipf-hit-rate" --port "$gw_port" --model general \

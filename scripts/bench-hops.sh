@@ -25,21 +25,6 @@ HOPS_TARGETS=(direct nginx gateway)
 HOPS_PROFILE_LINES=()
 HOPS_TICK=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
-hops_lua() {
-  cat >"$TMP/hops.lua" <<'LUA'
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-local prefix, direct, n = "u", false, 0
-function init(args) prefix = args[1] or "u"; direct = args[2] == "direct" end
-function request()
-  n = n + 1
-  local text = prefix .. " uncached sentence " .. n
-  if direct then return wrk.format(nil, nil, nil, '{"model":"general","input":["' .. text .. '"]}') end
-  return wrk.format(nil, nil, nil, '{"text":"' .. text .. '"}')
-end
-LUA
-}
-
 hops_gateway() { # name binary sim_port [gateway flags...] -> sets HOPS_PID[name], HOPS_URL[name]
   local name=$1 bin=$2 sim_port=$3 port m env=()
   shift 3
@@ -107,7 +92,7 @@ hops_run() { # target conns round
   out="$TMP/hops-$target-c$conns-$round.txt"
   c0=$(hops_cpu_ticks "$pid"); s0=$(hops_switches "$pid")
   timeout $((HOPS_DURATION + 60)) "${LOAD_PIN[@]}" wrk -t1 -c"$conns" -d"${HOPS_DURATION}s" --latency \
-    -s "$TMP/hops.lua" "${HOPS_URL[$target]}" "${args[@]}" >"$out" 2>&1 || { log "wrk failed:"; cat "$out" >&2; return 1; }
+    -s "$ROOT/scripts/wrk-uncached.lua" "${HOPS_URL[$target]}" "${args[@]}" >"$out" 2>&1 || { log "wrk failed:"; cat "$out" >&2; return 1; }
   c1=$(hops_cpu_ticks "$pid"); s1=$(hops_switches "$pid")
   if grep -q 'Non-2xx' "$out"; then log "hops $target: non-2xx answers"; cat "$out" >&2; return 1; fi
   read -r r p50 p99 <<<"$(parse_wrk "$out")"
@@ -123,7 +108,6 @@ hops_run() { # target conns round
 run_hops() {
   local sim_port round conns target
   [ -x "$SIM_BIN" ] || { log "no simulator binary at $SIM_BIN"; return 1; }
-  hops_lua
   sim_port=$(free_port)
   "${LOAD_PIN[@]}" "$SIM_BIN" --port "$sim_port" --latency-ms 0 --jitter-ms 0 >"$TMP/hops-sim.log" 2>&1 &
   HOPS_PID[direct]=$!
@@ -153,7 +137,7 @@ run_hops() {
     perf record -e cpu-clock -F 1999 -g -p "${HOPS_PID[gateway]}" -o "$TMP/hops.perf" -- sleep "$HOPS_DURATION" \
       >/dev/null 2>&1 &
     local perf_pid=$!
-    "${LOAD_PIN[@]}" wrk -t1 -c32 -d"${HOPS_DURATION}s" -s "$TMP/hops.lua" "${HOPS_URL[gateway]}" -- profile >/dev/null 2>&1
+    "${LOAD_PIN[@]}" wrk -t1 -c32 -d"${HOPS_DURATION}s" -s "$ROOT/scripts/wrk-uncached.lua" "${HOPS_URL[gateway]}" -- profile >/dev/null 2>&1
     wait "$perf_pid" || true
     mapfile -t HOPS_PROFILE_LINES < <(perf report -i "$TMP/hops.perf" --no-children --sort sym --stdio 2>/dev/null |
       grep -v '^#' | grep '%' | grep -v '^ *|' | grep -v '^ *-' | head -15 |

@@ -20,10 +20,10 @@ public final class EmbeddedBatchStore: BatchStore {
         var batches: [String: BatchObject] = [:]
         var lines: [String: [BatchLineState]] = [:]
         for name in Self.names(in: directory) {
-            if name.hasSuffix(".json"), let bytes = EmbeddedFileStore.read(directory + "/" + name),
+            if name.hasSuffix(".json"), let bytes = WholeFile.read(directory + "/" + name),
                let b = BatchObject.decode(bytes) {
                 batches[b.id] = b
-            } else if name.hasSuffix(".lines"), let bytes = EmbeddedFileStore.read(directory + "/" + name),
+            } else if name.hasSuffix(".lines"), let bytes = WholeFile.read(directory + "/" + name),
                       let l = BatchLineState.decode(bytes) {
                 lines[String(name.dropLast(".lines".count))] = l
             }

@@ -22,7 +22,7 @@ public final class EmbeddedFileStore: FileStore {
         try Self.makeDirectory(directory)
         var found: [String: StoredFile] = [:]
         for name in Self.names(in: directory) {
-            guard name.hasSuffix(".json"), let bytes = Self.read(directory + "/" + name),
+            guard name.hasSuffix(".json"), let bytes = WholeFile.read(directory + "/" + name),
                   let file = Self.decode(bytes) else { continue }
             // Metadata is written after the data: a file with both is complete.
             if access(directory + "/" + file.id + ".data", F_OK) == 0 { found[file.id] = file }
@@ -50,7 +50,7 @@ public final class EmbeddedFileStore: FileStore {
     public func content(id: String) async throws(GatewayError) -> [UInt8]? {
         guard index.withLock({ $0[id] }) != nil else { return nil }
         let path = directory + "/" + id + ".data"
-        return try await pool.run(.long) { () throws(GatewayError) -> [UInt8]? in Self.read(path) }
+        return try await pool.run(.long) { () throws(GatewayError) -> [UInt8]? in WholeFile.read(path) }
     }
 
     public func delete(id: String) async throws(GatewayError) -> Bool {
@@ -98,23 +98,6 @@ public final class EmbeddedFileStore: FileStore {
             out.append(withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) })
         }
         return out
-    }
-
-    static func read(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { return nil }
-        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, $0.count - done, off_t(done)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return nil }
-            done += n
-        }
-        return bytes
     }
 
     /// Temporary name, write, fsync, rename: a reader sees the old file or the whole new one.

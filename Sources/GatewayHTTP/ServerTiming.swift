@@ -2,9 +2,13 @@
 /// the answer's time the gateway itself took.
 public enum ServerTiming {
     public static func header(since started: ContinuousClock.Instant, upstreamMilliseconds: Double) -> String {
+        "gateway;dur=\(milliseconds(since: started)), upstream;dur=\(milliseconds(micros: Int64((upstreamMilliseconds * 1000).rounded())))"
+    }
+
+    /// The time since `started`, as `milliseconds(micros:)` writes it.
+    public static func milliseconds(since started: ContinuousClock.Instant) -> String {
         let d = ContinuousClock.now - started
-        let micros = d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000
-        return "gateway;dur=\(milliseconds(micros: micros)), upstream;dur=\(milliseconds(micros: Int64((upstreamMilliseconds * 1000).rounded())))"
+        return milliseconds(micros: d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000)
     }
 
     /// "1.234" from 1234 µs: fixed-point, because formatting a Double costs more than the rest

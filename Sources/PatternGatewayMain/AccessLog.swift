@@ -31,7 +31,7 @@ struct AccessLog: Sendable {
         // Written straight to bytes: a metadata dictionary sorted per line cost more than the
         // rest of the line (the fields are in the order `JSONLogHandler` would sort them to).
         var line = "{\"ts\":\"" + JSONLogHandler.timestamp() + "\",\"level\":\"info\",\"logger\":\"access\",\"message\":\"request\""
-        line += ",\"duration_ms\":\"" + Self.milliseconds(since: started) + "\""
+        line += ",\"duration_ms\":\"" + ServerTiming.milliseconds(since: started) + "\""
         if let grpcStatus = answer.grpcStatus { line += ",\"grpc_status\":" + String(grpcStatus) }
         line += ",\"method\":" + JSONString.quote(request.head.method)
         line += ",\"path\":" + JSONString.quote(request.head.path)
@@ -49,7 +49,7 @@ struct AccessLog: Sendable {
         if head.headers["x-request-id"] != requestID { head.headers.set("x-request-id", requestID) }
         let sent = head.headers["traceparent"]
         let parsed = sent.flatMap(TraceContext.parse)
-        let trace = TraceContext.from(head.headers)
+        let trace = parsed?.with(state: head.headers["tracestate"]) ?? .fresh()
         if sent != trace.traceparent {
             head.headers.set("traceparent", trace.traceparent)
             if parsed == nil { head.headers.remove("tracestate") }
@@ -63,14 +63,6 @@ struct AccessLog: Sendable {
             return head.headers["upgrade"] == nil ? "graphql" : "graphql-ws"
         }
         return head.path.hasPrefix("/v1/") ? "openai" : "rest"
-    }
-
-    /// Three decimals, without Foundation's formatting.
-    static func milliseconds(since start: ContinuousClock.Instant) -> String {
-        let d = ContinuousClock.now - start
-        let micros = d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000
-        let fraction = String(micros % 1000)
-        return "\(micros / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 }
 

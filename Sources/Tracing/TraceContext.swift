@@ -25,8 +25,13 @@ public struct TraceContext: Sendable, Equatable {
     /// `tracestate`: the spec ties the state to the parent it came with.
     public static func from(traceparent: String?, tracestate: String?) -> TraceContext {
         guard let traceparent, let parsed = parse(traceparent) else { return fresh() }
-        return TraceContext(traceHigh: parsed.traceHigh, traceLow: parsed.traceLow, parentID: parsed.parentID,
-                            flags: parsed.flags, state: tracestate.flatMap(TraceState.validated))
+        return parsed.with(state: tracestate)
+    }
+
+    /// This context with `tracestate` when it is a plausible list (else none).
+    public func with(state tracestate: String?) -> TraceContext {
+        TraceContext(traceHigh: traceHigh, traceLow: traceLow, parentID: parentID, flags: flags,
+                     state: tracestate.flatMap(TraceState.validated))
     }
 
     /// A new trace: random trace id and span id, not sampled (we record nothing ourselves).

@@ -309,8 +309,6 @@ enum JobRequestField {
         guard parts.count == 3, let parent = TraceContext.parse(String(parts[1])) else {
             return (String(parts[0]), nil)
         }
-        let state = parts[2].isEmpty ? nil : String(parts[2])
-        return (String(parts[0]), TraceContext(traceHigh: parent.traceHigh, traceLow: parent.traceLow,
-                                               parentID: parent.parentID, flags: parent.flags, state: state))
+        return (String(parts[0]), parent.with(state: parts[2].isEmpty ? nil : String(parts[2])))
     }
 }

@@ -47,11 +47,8 @@ enum RedisJobFields {
         else { return nil }
         var job = BatchJob(id: id, model: model, texts: texts, pattern: pattern, urgent: text("urgent") == "1",
                            degraded: text("degraded") == "1", queuedAt: UnixTime(nanosecondsSinceEpoch: queuedAt),
-                           requestID: requestID, trace: text("traceparent").flatMap(TraceContext.parse))
-        if let state = text("tracestate"), let trace = job.trace {
-            job.trace = TraceContext(traceHigh: trace.traceHigh, traceLow: trace.traceLow, parentID: trace.parentID,
-                                     flags: trace.flags, state: state)
-        }
+                           requestID: requestID,
+                           trace: text("traceparent").flatMap(TraceContext.parse)?.with(state: text("tracestate")))
         if let idBytes = fields["ingest_ids"] {
             guard let target = decodeIngest(ids: idBytes, payloads: fields["ingest_payloads"]),
                   target.ids.count == texts.count else { return nil }

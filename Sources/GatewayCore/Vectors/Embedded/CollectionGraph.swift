@@ -238,7 +238,8 @@ final class CollectionGraph: Sendable {
                 s.inFlight.removeValue(forKey: id)
                 return []
             }
-            while s.idOfNode.count < Int(node) { s.idOfNode.append("") }  // nodes are never skipped; defensive
+            // One indexer inserts and records in order, so the new node is the next row.
+            assert(s.idOfNode.count == Int(node), "graph nodes recorded out of order")
             let current = s.inFlight.removeValue(forKey: id) != nil
             s.idOfNode.append(current ? id : "")
             guard current else { return [node] }

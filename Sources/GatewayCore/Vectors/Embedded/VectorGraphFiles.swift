@@ -63,7 +63,7 @@ enum VectorGraphFiles {
     static func load(_ files: VectorStoreFiles, collection name: String, _ c: EmbeddedCollection,
                      settings: GraphSettings) -> Result<CollectionGraph, LoadFailure> {
         let file = path(files, collection: name)
-        guard let bytes = readWhole(file) else { return .failure(.missing) }
+        guard let bytes = WholeFile.read(file) else { return .failure(.missing) }
         guard bytes.count > magic.count + JournalFormat.frameHeaderSize, Array(bytes[0..<magic.count]) == magic else {
             return .failure(.damaged("\(file): not a graph file (header)"))
         }
@@ -108,17 +108,5 @@ enum VectorGraphFiles {
     enum LoadFailure: Error, Equatable {
         case missing
         case damaged(String)
-    }
-
-    private static func readWhole(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { return nil }
-        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
-        guard let n = try? JournalIO.readFully(fd, into: &bytes, at: 0, path, kind: .vectorSnapshot),
-              n == bytes.count else { return nil }
-        return bytes
     }
 }
